@@ -1,0 +1,64 @@
+// A tool is data: its name, description for the model, input schema and the
+// handler that answers a call. The MCP dispatcher knows tools only through this.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fleetmcp::tools {
+
+// What a handler learns about the call beyond its arguments.
+struct CallContext {
+  std::string caller;  // the analyst (audit); set by --caller / MCP_CALLER / the gateway
+  // True once the client sent notifications/cancelled for this request.
+  std::function<bool()> is_cancelled = [] { return false; };
+  // Reports progress; a no-op when the client sent no progressToken.
+  std::function<void(double progress, std::optional<double> total, const std::string& message)> progress =
+      [](double, std::optional<double>, const std::string&) {};
+};
+
+// The answer to a tools/call. `text` is what the model reads (compact JSON for
+// data, a plain sentence for errors); is_error maps to the MCP `isError` flag.
+struct ToolResult {
+  std::string text;
+  bool is_error = false;
+
+  static ToolResult data(const nlohmann::json& payload) { return {payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false}; }
+  static ToolResult error(std::string message) { return {std::move(message), true}; }
+};
+
+// Thrown by handlers for bad arguments; the dispatcher turns it into a tool
+// error (isError) carrying the message.
+struct ToolArgumentError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Tool {
+  std::string name;
+  std::string title;
+  std::string description;        // written for the model: what it returns, limits, an example
+  nlohmann::json input_schema;    // JSON Schema object
+  nlohmann::json annotations;     // e.g. {"readOnlyHint": true}
+  std::function<ToolResult(const nlohmann::json& arguments, CallContext& context)> handler;
+};
+
+// Tools in registration order, which is the order tools/list shows them.
+class ToolRegistry {
+ public:
+  void add(Tool tool) { tools_.push_back(std::move(tool)); }
+  const Tool* find(const std::string& name) const {
+    for (const auto& tool : tools_)
+      if (tool.name == name) return &tool;
+    return nullptr;
+  }
+  const std::vector<Tool>& all() const { return tools_; }
+
+ private:
+  std::vector<Tool> tools_;
+};
+
+}  // namespace fleetmcp::tools
