@@ -1,0 +1,89 @@
+// Shared plumbing for the end-to-end tests: where the binary and database are,
+// the server's environment, and capture of the server's stderr (audit lines).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+// The two inputs every e2e test needs; a clear failure instead of a confusing
+// spawn error when the runner forgot one.
+export function e2eSettings() {
+  const bin = process.env.FLEETMCP_BIN;
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!bin) throw new Error('FLEETMCP_BIN is not set: point it at the fleetmcp binary');
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: point it at the demo database as analytics_ro');
+  return { bin, databaseUrl };
+}
+
+// The environment for a spawned server: only what a desktop client would pass
+// (the SDKs' default would drop DATABASE_URL), plus the given variables.
+export function serverEnvironment(extra = {}) {
+  const inherited = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TMPDIR'];
+  const env = {};
+  for (const name of inherited) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return { ...env, ...extra };
+}
+
+// Accumulates a child's stderr so tests can read its log and audit lines once
+// the child has exited (or while it runs, for diagnostics).
+export class StderrCollector {
+  #text = '';
+  #ended;
+
+  constructor(stream) {
+    if (!stream) throw new Error('no stderr stream to collect (spawn with stderr: "pipe")');
+    stream.setEncoding?.('utf8');
+    stream.on('data', (chunk) => { this.#text += chunk; });
+    this.#ended = once(stream, 'end').then(() => undefined, () => undefined);
+  }
+
+  get text() { return this.#text; }
+
+  // Resolves when the stream has delivered everything, i.e. the child closed it.
+  ended() { return this.#ended; }
+
+  lines() { return this.#text.split('\n').filter((line) => line.trim() !== ''); }
+
+  // Audit lines are the JSON objects naming a tool; other stderr lines are logs.
+  auditRecords() {
+    const records = [];
+    for (const line of this.lines()) {
+      let value;
+      try { value = JSON.parse(line); } catch { continue; }
+      if (value && typeof value === 'object' && typeof value.tool === 'string') records.push(value);
+    }
+    return records;
+  }
+}
+
+// Starts the binary directly (e.g. `fleetmcp gateway` for HTTP tests, or a CLI
+// subcommand), collecting stdout and stderr. stop() ends it and waits for exit.
+export function startProcess(args, env = serverEnvironment()) {
+  const { bin } = e2eSettings();
+  const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr = new StderrCollector(child.stderr);
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal }));
+  return {
+    child,
+    stderr,
+    stdout: () => stdout,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+// A tool result's text payload parsed as JSON; fails the test on a tool error.
+export function resultData(result) {
+  if (result.isError) throw new Error(`tool returned an error: ${resultText(result)}`);
+  return JSON.parse(resultText(result));
+}
+
+export function resultText(result) {
+  const first = result.content?.[0];
+  if (!first || first.type !== 'text') throw new Error(`expected text content, got ${JSON.stringify(result.content)}`);
+  return first.text;
+}
