@@ -3,14 +3,20 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-// The two inputs every e2e test needs; a clear failure instead of a confusing
-// spawn error when the runner forgot one.
-export function e2eSettings() {
-  const bin = process.env.FLEETMCP_BIN;
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!bin) throw new Error('FLEETMCP_BIN is not set: point it at the fleetmcp binary');
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: point it at the demo database as analytics_ro');
-  return { bin, databaseUrl };
+// The inputs the runner passes in; a clear failure instead of a confusing
+// spawn error when it forgot one.
+export function fleetmcpBinary() {
+  return requiredEnv('FLEETMCP_BIN', 'the fleetmcp binary');
+}
+
+export function demoDatabaseUrl() {
+  return requiredEnv('DATABASE_URL', 'the demo database as analytics_ro');
+}
+
+function requiredEnv(name, what) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: point it at ${what}`);
+  return value;
 }
 
 // The environment for a spawned server: only what a desktop client would pass
@@ -57,8 +63,7 @@ export class StderrCollector {
 // Starts the binary directly (e.g. `fleetmcp gateway` for HTTP tests, or a CLI
 // subcommand), collecting stdout and stderr. stop() ends it and waits for exit.
 export function startProcess(args, env = serverEnvironment()) {
-  const { bin } = e2eSettings();
-  const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(fleetmcpBinary(), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr = new StderrCollector(child.stderr);
   let stdout = '';
   child.stdout.setEncoding('utf8');
