@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,18 @@ struct CallContext {
 
 // The answer to a tools/call. `text` is what the model reads (compact JSON for
 // data, a plain sentence for errors); is_error maps to the MCP `isError` flag.
+// audit_facts go into the call's audit line (sql, rows, truncated, sqlstate…).
 struct ToolResult {
   std::string text;
   bool is_error = false;
+  nlohmann::json audit_facts = nlohmann::json::object();
 
-  static ToolResult data(const nlohmann::json& payload) { return {payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false}; }
-  static ToolResult error(std::string message) { return {std::move(message), true}; }
+  ToolResult(std::string text_, bool is_error_ = false) : text(std::move(text_)), is_error(is_error_) {}
+
+  static ToolResult data(const nlohmann::json& payload) {
+    return ToolResult{payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  }
+  static ToolResult error(std::string message) { return ToolResult{std::move(message), true}; }
 };
 
 // Thrown by handlers for bad arguments; the dispatcher turns it into a tool

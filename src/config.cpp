@@ -1,0 +1,118 @@
+#include "config.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+namespace fleetmcp {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string{value};
+}
+
+template <typename Number>
+Number parse_positive(const std::string& text, const char* name) {
+  Number value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value <= 0)
+    throw ConfigError(std::string{name} + " must be a positive whole number, got '" + text + "'");
+  return value;
+}
+
+std::string os_user() {
+  if (auto user = env("USER")) return *user;
+  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) return entry->pw_name;
+  return "unknown";
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    auto first = item.find_first_not_of(" \t");
+    auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
+    start = comma + 1;
+  }
+  return items;
+}
+
+bool Config::is_readable_schema(const std::string& schema) const {
+  return std::find(readable_schemas.begin(), readable_schemas.end(), schema) != readable_schemas.end();
+}
+
+std::string Config::readable_schemas_text() const {
+  std::string text;
+  for (const auto& schema : readable_schemas) text += (text.empty() ? "" : ", ") + schema;
+  return text;
+}
+
+void load_environment(Config& config) {
+  if (auto v = env("DATABASE_URL")) config.database_url = *v;
+  if (auto v = env("MCP_READABLE_SCHEMAS")) config.readable_schemas = split_list(*v);
+  if (auto v = env("MCP_MAX_ROWS")) config.max_rows = parse_positive<std::size_t>(*v, "MCP_MAX_ROWS");
+  if (auto v = env("MCP_MAX_BYTES")) config.max_bytes = parse_positive<std::size_t>(*v, "MCP_MAX_BYTES");
+  if (auto v = env("MCP_MAX_CELL")) config.max_cell_bytes = parse_positive<std::size_t>(*v, "MCP_MAX_CELL");
+  if (auto v = env("MCP_STATEMENT_TIMEOUT"))
+    config.statement_timeout_s = parse_positive<int>(*v, "MCP_STATEMENT_TIMEOUT");
+  if (auto v = env("MCP_CONNECT_TIMEOUT")) config.connect_timeout_s = parse_positive<int>(*v, "MCP_CONNECT_TIMEOUT");
+  if (auto v = env("MCP_POOL_MAX")) config.pool_max = parse_positive<std::size_t>(*v, "MCP_POOL_MAX");
+  if (auto v = env("MCP_AUTH_TOKENS")) config.auth_tokens = *v;
+  if (auto v = env("MCP_CALLER")) config.caller = *v;
+  if (auto v = env("MCP_LOG_LEVEL")) config.log_level = *v;
+  if (auto v = env("MCP_LISTEN")) config.listen = *v;
+}
+
+void add_config_flags(CLI::App& app, Config& config) {
+  app.add_option("--database-url", config.database_url,
+                 "PostgreSQL DSN of the read-only role (env DATABASE_URL)");
+  app.add_option_function<std::string>(
+         "--readable-schemas", [&config](const std::string& v) { config.readable_schemas = split_list(v); },
+         "Comma-separated schemas the tools may show (env MCP_READABLE_SCHEMAS; default "
+         "reporting,tracksolid,tickets,fuel)");
+  app.add_option("--max-rows", config.max_rows, "Ceiling for a query's max_rows (env MCP_MAX_ROWS; default 10000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-bytes", config.max_bytes, "Cap on a result's encoded bytes (env MCP_MAX_BYTES; default 1 MiB)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-cell", config.max_cell_bytes,
+                 "Cells longer than this many bytes are cut (env MCP_MAX_CELL; default 65536)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--statement-timeout", config.statement_timeout_s,
+                 "Seconds a query may run (env MCP_STATEMENT_TIMEOUT; default 30)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--connect-timeout", config.connect_timeout_s,
+                 "Seconds to wait for the database connection (env MCP_CONNECT_TIMEOUT; default 10)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--pool-max", config.pool_max, "Gateway: child processes (env MCP_POOL_MAX; default 8)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--caller", config.caller, "Name written in audit lines (env MCP_CALLER; default the OS user)");
+  app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error|off (env MCP_LOG_LEVEL)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+void validate(Config& config) {
+  if (config.readable_schemas.empty())
+    throw ConfigError("MCP_READABLE_SCHEMAS names no schema; give at least one, e.g. reporting");
+  if (config.default_rows > config.max_rows) config.default_rows = config.max_rows;
+  if (config.caller.empty()) config.caller = os_user();
+  static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(levels.begin(), levels.end(), config.log_level) == levels.end())
+    throw ConfigError("MCP_LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + config.log_level +
+                      "'");
+}
+
+}  // namespace fleetmcp

@@ -1,0 +1,54 @@
+// The one validated configuration value: environment variables first, then
+// command-line flags over them. Everything else reads settings from here.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace fleetmcp {
+
+struct Config {
+  std::string database_url;                  // DATABASE_URL; empty → tools answer with a clear error
+  std::vector<std::string> readable_schemas  // MCP_READABLE_SCHEMAS
+      {"reporting", "tracksolid", "tickets", "fuel"};
+  std::size_t default_rows = 1000;           // query max_rows when the call gives none
+  std::size_t max_rows = 10000;              // MCP_MAX_ROWS: ceiling for max_rows
+  std::size_t max_bytes = 1024 * 1024;       // MCP_MAX_BYTES: encoded result size cap
+  std::size_t max_cell_bytes = 64 * 1024;    // MCP_MAX_CELL: longer cells are cut and flagged
+  int statement_timeout_s = 30;              // MCP_STATEMENT_TIMEOUT: per query, caps timeout_s
+  int connect_timeout_s = 10;                // MCP_CONNECT_TIMEOUT
+  std::size_t pool_max = 8;                  // MCP_POOL_MAX: gateway child processes
+  std::string auth_tokens;                   // MCP_AUTH_TOKENS: name:token,… (gateway)
+  std::string caller;                        // MCP_CALLER / --caller; else the OS user
+  std::string log_level = "info";            // MCP_LOG_LEVEL / --log-level
+  std::string listen = "0.0.0.0:8892";       // MCP_LISTEN (gateway)
+
+  bool is_readable_schema(const std::string& schema) const;
+  std::string readable_schemas_text() const;  // "reporting, tracksolid, tickets, fuel"
+};
+
+// Thrown for a setting that cannot be used; the message names the variable/flag.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads the environment into `config` (throws ConfigError on bad values).
+void load_environment(Config& config);
+
+// Adds the flags that override the environment to a CLI11 (sub)command.
+void add_config_flags(CLI::App& app, Config& config);
+
+// Checks cross-field rules once all sources are applied (throws ConfigError).
+void validate(Config& config);
+
+// Splits "a, b,,c" into {"a","b","c"}.
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace fleetmcp

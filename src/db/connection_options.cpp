@@ -1,0 +1,46 @@
+#include "db/connection_options.h"
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <regex>
+#include <stdexcept>
+
+namespace fleetmcp::db {
+
+std::map<std::string, std::string> connection_parameters(const std::string& dsn, const SessionDefaults& defaults) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
+                                                                       &PQconninfoFree};
+  if (!options) {
+    std::string reason = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    throw std::invalid_argument("DATABASE_URL cannot be parsed: " + reason);
+  }
+  std::map<std::string, std::string> params;
+  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option)
+    if (option->val != nullptr) params[option->keyword] = option->val;
+
+  // Session settings travel in the startup packet, so they hold from the first
+  // statement on, and a RESET/DISCARD returns to them rather than to the role's.
+  std::string session_options = " -c default_transaction_read_only=on -c statement_timeout=" +
+                                std::to_string(defaults.statement_timeout_s) + "s" +
+                                " -c DateStyle=ISO -c IntervalStyle=iso_8601";
+  params["options"] += session_options;
+  params["client_encoding"] = "UTF8";
+  params.try_emplace("application_name", defaults.application_name);
+  params.try_emplace("connect_timeout", std::to_string(defaults.connect_timeout_s));
+  return params;
+}
+
+std::string mask_password(const std::string& dsn) {
+  static const std::regex url_password{R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:)[^@]*@)"};
+  static const std::regex keyword_password{R"((^|\s)password\s*=\s*('([^'\\]|\\.)*'|\S+))"};
+  std::string masked = std::regex_replace(dsn, url_password, "$1****@");
+  masked = std::regex_replace(masked, keyword_password, "$1password=****");
+  static const std::regex query_password{R"(([?&]password=)[^&]*)"};
+  return std::regex_replace(masked, query_password, "$1****");
+}
+
+}  // namespace fleetmcp::db

@@ -1,0 +1,101 @@
+#include "db/error_report.h"
+
+#include <sstream>
+#include <vector>
+
+namespace fleetmcp::db {
+namespace {
+
+bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+std::string after_label(const std::string& line) {
+  std::size_t colon = line.find(':');
+  std::size_t start = line.find_first_not_of(' ', colon + 1);
+  return start == std::string::npos ? std::string{} : line.substr(start);
+}
+
+// "LINE 2: select …" → "LINE 1: select …" when our DECLARE line came first.
+std::string renumber_line(const std::string& line, bool wrapped, int& width_change) {
+  width_change = 0;
+  if (!wrapped) return line;
+  std::size_t colon = line.find(':');
+  int number = std::atoi(line.c_str() + 5);
+  if (number <= 1 || colon == std::string::npos) return line;
+  std::string renumbered = "LINE " + std::to_string(number - 1) + line.substr(colon);
+  width_change = static_cast<int>(renumbered.size()) - static_cast<int>(line.size());
+  return renumbered;
+}
+
+std::string advice_for(const std::string& sqlstate, const std::string& message, const ErrorAdviceInputs& inputs) {
+  if (sqlstate == "42501")
+    return "The analytics role cannot read that object. Readable schemas: " + inputs.readable_schemas +
+           " (use list_tables to see what is there).";
+  if (sqlstate == "57014" && message.find("statement timeout") != std::string::npos)
+    return "The query ran longer than " + std::to_string(inputs.timeout_s) +
+           " s and was stopped. Narrow it: filter on a time range (e.g. ts >= now() - interval '7 days'), aggregate "
+           "before returning rows, or add LIMIT.";
+  if (sqlstate == "57014") return "The query was cancelled.";
+  if (sqlstate == "25006")
+    return "fleetmcp is read-only: writes are not allowed. Rewrite the request as a SELECT.";
+  if (sqlstate == "42P01")
+    return "Use list_tables to see the tables and views of a schema, and qualify names with their schema "
+           "(e.g. tracksolid.positions).";
+  if (sqlstate == "42703") return "Use describe_table to see the columns of a table.";
+  if (sqlstate == "42883")
+    return "Check the argument types (add casts such as ::date or ::int), or use list_functions to see a schema's "
+           "functions.";
+  if (sqlstate == "34000" || sqlstate == "42601") return "";
+  return "";
+}
+
+}  // namespace
+
+std::string ErrorReport::to_text() const {
+  std::string text = "ERROR";
+  if (!sqlstate.empty()) text += " " + sqlstate;
+  text += ": " + message;
+  if (!context.empty()) text += "\n" + context;
+  if (!detail.empty()) text += "\nDETAIL: " + detail;
+  if (!hint.empty()) text += "\nHINT: " + hint;
+  if (!advice.empty()) text += "\n" + advice;
+  return text;
+}
+
+ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
+                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs) {
+  ErrorReport report;
+  report.sqlstate = sqlstate;
+  std::istringstream lines{libpq_message};
+  std::string line;
+  bool first = true;
+  int width_change = 0;
+  bool after_line_context = false;
+  while (std::getline(lines, line)) {
+    if (first) {
+      report.message = starts_with(line, "ERROR:") ? after_label(line) : line;
+      first = false;
+    } else if (starts_with(line, "LINE ")) {
+      report.context += (report.context.empty() ? "" : "\n") + renumber_line(line, statement_was_wrapped, width_change);
+      after_line_context = true;
+    } else if (after_line_context && line.find('^') != std::string::npos &&
+               line.find_first_not_of(" ^") == std::string::npos) {
+      // The caret line: keep it under the same character after renumbering.
+      std::string caret = line;
+      if (width_change < 0) caret.erase(0, std::min<std::size_t>(caret.size(), -width_change));
+      else caret.insert(0, width_change, ' ');
+      report.context += "\n" + caret;
+      after_line_context = false;
+    } else if (starts_with(line, "DETAIL:")) {
+      report.detail = after_label(line);
+    } else if (starts_with(line, "HINT:")) {
+      report.hint = after_label(line);
+    } else if (!line.empty() && !starts_with(line, "CONTEXT:") && report.context.empty() && report.detail.empty()) {
+      report.message += "\n" + line;  // multi-line primary messages
+    }
+  }
+  if (report.message.empty()) report.message = "the database reported an error";
+  report.advice = advice_for(sqlstate, report.message, inputs);
+  return report;
+}
+
+}  // namespace fleetmcp::db

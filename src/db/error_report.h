@@ -1,0 +1,32 @@
+// Turns a PostgreSQL error into what an analyst needs: SQLSTATE, message,
+// detail, hint, the statement line with a caret, and a plain next step.
+#pragma once
+
+#include <string>
+
+namespace fleetmcp::db {
+
+struct ErrorReport {
+  std::string sqlstate;  // e.g. "42703"
+  std::string message;   // primary message, without the "ERROR:" prefix
+  std::string detail;
+  std::string hint;
+  std::string context;   // "LINE 1: …" and the caret line, pointing into the analyst's statement
+  std::string advice;    // fleetmcp's plain-language next step, may be empty
+
+  // The whole report as the text of a tool error.
+  std::string to_text() const;
+};
+
+struct ErrorAdviceInputs {
+  std::string readable_schemas;  // "reporting, tracksolid, tickets, fuel"
+  int timeout_s = 30;
+};
+
+// `libpq_message` is the full error text libpq formats (what pqxx::sql_error
+// carries). When the statement ran inside kCursorPrefix, LINE numbers are
+// shifted back so they count lines of the analyst's own statement.
+ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
+                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
+
+}  // namespace fleetmcp::db

@@ -1,0 +1,54 @@
+// Runs one already-guarded statement through a server-side cursor and encodes
+// the rows as compact JSON, stopping at the row cap or the byte cap.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "db/session.h"
+#include "db/value_encoder.h"
+
+namespace fleetmcp::db {
+
+struct QueryRequest {
+  std::string statement;                          // exactly one statement, no trailing ';'
+  std::vector<std::optional<std::string>> params; // $1..$n as text; nullopt = NULL
+  std::size_t max_rows = 1000;
+  std::size_t max_bytes = 1024 * 1024;            // encoded rows
+  std::size_t max_cell_bytes = 64 * 1024;
+  int timeout_s = 30;
+  bool use_cursor = true;                         // false for EXPLAIN, which a cursor cannot hold
+  // Between fetched batches: rows so far. Return false to stop (client cancelled).
+  std::function<bool(std::size_t rows_so_far)> on_batch = [](std::size_t) { return true; };
+};
+
+struct QueryResult {
+  std::string columns_json;            // [{"name":…,"type":…},…]
+  std::string rows_json;               // [[…],…]
+  std::size_t row_count = 0;
+  std::size_t column_count = 0;
+  bool truncated = false;
+  std::string truncated_reason;        // "rows" | "bytes" | ""
+  std::size_t cells_cut = 0;           // cells longer than max_cell_bytes
+  double elapsed_ms = 0;
+
+  // The tool's answer: {"columns":…,"rows":…,"row_count":…,"truncated":…,…}
+  std::string to_json() const;
+};
+
+// The cursor is declared on its own line so that PostgreSQL's "LINE n:" error
+// context points into the analyst's statement (see error_report.h).
+inline constexpr const char* kCursorPrefix = "DECLARE fleetmcp_cursor NO SCROLL CURSOR FOR\n";
+
+// Thrown when on_batch asked to stop.
+struct QueryCancelled : std::runtime_error {
+  QueryCancelled() : std::runtime_error("the query was cancelled by the client") {}
+};
+
+QueryResult run_query(Session& session, const TypeCatalog& types, const QueryRequest& request);
+
+}  // namespace fleetmcp::db

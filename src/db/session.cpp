@@ -1,0 +1,78 @@
+#include "db/session.h"
+
+#include <spdlog/spdlog.h>
+
+namespace fleetmcp::db {
+
+Session::Session(std::string dsn, SessionDefaults defaults) : dsn_(std::move(dsn)), defaults_(std::move(defaults)) {}
+
+Session::~Session() = default;
+
+std::string Session::masked_dsn() const { return mask_password(dsn_); }
+
+pqxx::connection& Session::connection() {
+  std::lock_guard lock{connection_mutex_};
+  if (connection_ && connection_->is_open()) return *connection_;
+  connection_.reset();
+  if (dsn_.empty())
+    throw DatabaseUnavailable(
+        "DATABASE_URL is not set. fleetmcp needs the analytics_ro DSN, e.g. "
+        "postgresql://analytics_ro:PASSWORD@localhost:15432/tracksolid_db (run `fleetmcp doctor` to check it).");
+  std::map<std::string, std::string> params;
+  try {
+    params = connection_parameters(dsn_, defaults_);
+  } catch (const std::invalid_argument& bad) {
+    throw DatabaseUnavailable(bad.what());
+  }
+  auto started = std::chrono::steady_clock::now();
+  try {
+    connection_ = std::make_unique<pqxx::connection>(params);
+  } catch (const std::exception& failure) {
+    std::string reason = failure.what();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): " + reason);
+  }
+  spdlog::info("connected to {} as {} in {} ms (server {})", mask_password(dsn_), connection_->username(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
+               connection_->server_version());
+  return *connection_;
+}
+
+void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
+  // One round trip: the simple protocol carries both statements.
+  tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) + "s'");
+}
+
+void Session::end(pqxx::nontransaction& tx) noexcept {
+  // Always roll back. Session-level advisory locks are the one thing a read-only
+  // SELECT can leave behind past a rollback, so release them in the same trip.
+  try {
+    tx.exec("ROLLBACK; SELECT pg_advisory_unlock_all()");
+  } catch (const std::exception& failure) {
+    spdlog::warn("rollback failed, dropping the connection: {}", failure.what());
+    // A session we could not reset must not serve the next call.
+    try {
+      tx.conn().close();
+    } catch (...) {
+    }
+  }
+}
+
+void Session::drop_connection() {
+  std::lock_guard lock{connection_mutex_};
+  connection_.reset();
+}
+
+void Session::cancel_running_query() {
+  // try_lock: while the worker is still connecting there is nothing to cancel,
+  // and the caller (the protocol reader) must never wait on a connect.
+  std::unique_lock lock{connection_mutex_, std::try_to_lock};
+  if (!lock.owns_lock() || !connection_) return;
+  try {
+    connection_->cancel_query();
+  } catch (const std::exception& failure) {
+    spdlog::warn("cancel request failed: {}", failure.what());
+  }
+}
+
+}  // namespace fleetmcp::db

@@ -1,0 +1,78 @@
+// One read-only database session: connects on first use, runs work inside a
+// READ ONLY transaction that is always rolled back, reconnects once when the
+// connection was lost, and can be cancelled from another thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "db/connection_options.h"
+
+namespace fleetmcp::db {
+
+// The database cannot be reached (no DSN, bad DSN, refused, auth failed…).
+// The message is written for the analyst and never contains the password.
+struct DatabaseUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Session {
+ public:
+  Session(std::string dsn, SessionDefaults defaults);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs `work(tx)` between BEGIN READ ONLY (with a local statement_timeout of
+  // `timeout_s`) and ROLLBACK. A connection found broken is replaced and the
+  // work runs once more: it is read-only, so running it again is safe.
+  template <typename Work>
+  auto read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>()));
+
+  // Asks the server to cancel whatever this session is running. Any thread.
+  void cancel_running_query();
+
+  // Opens the connection now if there is none (throws DatabaseUnavailable).
+  pqxx::connection& connection();
+
+  std::string masked_dsn() const;
+
+ private:
+  void begin(pqxx::nontransaction& tx, int timeout_s);
+  void end(pqxx::nontransaction& tx) noexcept;
+  void drop_connection();
+
+  std::string dsn_;
+  SessionDefaults defaults_;
+  mutable std::mutex connection_mutex_;  // guards connection_ against cancel from other threads
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+template <typename Work>
+auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>())) {
+  for (int attempt = 0;; ++attempt) {
+    pqxx::connection& conn = connection();
+    try {
+      pqxx::nontransaction tx{conn};
+      begin(tx, timeout_s);
+      struct RollbackOnExit {
+        Session& session;
+        pqxx::nontransaction& tx;
+        ~RollbackOnExit() { session.end(tx); }
+      } rollback{*this, tx};
+      return work(tx);
+    } catch (const pqxx::broken_connection& lost) {
+      drop_connection();
+      if (attempt > 0)
+        throw DatabaseUnavailable(std::string{"lost the database connection and could not get it back: "} +
+                                  lost.what());
+    }
+  }
+}
+
+}  // namespace fleetmcp::db

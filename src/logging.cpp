@@ -1,0 +1,55 @@
+#include "logging.h"
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace fleetmcp {
+namespace {
+
+std::shared_ptr<spdlog::logger>& audit_logger() {
+  static std::shared_ptr<spdlog::logger> logger;
+  return logger;
+}
+
+std::string utc_timestamp() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  return text;
+}
+
+}  // namespace
+
+void init_logging(const std::string& level) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("fleetmcp", sink);
+  logger->set_pattern("[%Y-%m-%dT%H:%M:%S.%e] [%l] %v");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+
+  auto audit = std::make_shared<spdlog::logger>("audit", sink);
+  audit->set_pattern("%v");
+  audit->set_level(spdlog::level::info);
+  audit->flush_on(spdlog::level::info);
+  audit_logger() = audit;
+}
+
+void write_audit_line(const nlohmann::json& record) {
+  nlohmann::json line = {{"audit", "tools/call"}, {"ts", utc_timestamp()}};
+  line.update(record);
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (auto& logger = audit_logger()) logger->info(text);
+  else std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+}  // namespace fleetmcp

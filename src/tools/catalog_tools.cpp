@@ -1,0 +1,287 @@
+#include "tools/catalog_tools.h"
+
+#include <regex>
+
+#include "tools/arguments.h"
+#include "tools/suggestions.h"
+
+namespace fleetmcp::tools {
+namespace {
+
+using nlohmann::json;
+
+// The kinds of pg_class an analyst can SELECT from. Partitions are left out:
+// their parent answers for them.
+constexpr const char* kRelationKindName =
+    "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view' "
+    "WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END";
+constexpr const char* kReadableRelation =
+    "c.relkind IN ('r','p','v','m','f') AND NOT c.relispartition AND has_any_column_privilege(c.oid, 'SELECT')";
+
+json optional_text(const pqxx::field& field) { return field.is_null() ? json(nullptr) : json(field.c_str()); }
+json optional_integer(const pqxx::field& field) {
+  return field.is_null() ? json(nullptr) : json(field.as<long long>());
+}
+
+json schema_argument_schema(const std::string& description) {
+  return {{"type", "string"}, {"description", description}};
+}
+
+ToolResult list_schemas(ToolEnvironment& env) {
+  const Config& config = env.config;
+  const std::string sql = std::string{"SELECT n.nspname, obj_description(n.oid, 'pg_namespace'),"
+                                      " count(c.oid) FILTER (WHERE c.relkind IN ('r','p')),"
+                                      " count(c.oid) FILTER (WHERE c.relkind = 'v'),"
+                                      " count(c.oid) FILTER (WHERE c.relkind = 'm'),"
+                                      " count(c.oid) FILTER (WHERE c.relkind = 'f'),"
+                                      " (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = n.oid"
+                                      "    AND p.prokind IN ('f','a','w') AND has_function_privilege(p.oid, 'EXECUTE'))"
+                                      " FROM pg_namespace n"
+                                      " LEFT JOIN pg_class c ON c.relnamespace = n.oid AND "} +
+                          kReadableRelation +
+                          " WHERE n.nspname = ANY($1::text[]) AND has_schema_privilege(n.oid, 'USAGE')"
+                          " GROUP BY n.oid, n.nspname ORDER BY array_position($1::text[], n.nspname::text)";
+  json schemas = json::array();
+  env.session.read_only(config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec(sql, pqxx::params{text_array_literal(config.readable_schemas)}))
+      schemas.push_back({{"name", row[0].c_str()},
+                         {"comment", optional_text(row[1])},
+                         {"tables", row[2].as<long long>()},
+                         {"views", row[3].as<long long>()},
+                         {"materialized_views", row[4].as<long long>()},
+                         {"foreign_tables", row[5].as<long long>()},
+                         {"functions", row[6].as<long long>()}});
+    return 0;
+  });
+  json answer = {{"schemas", schemas}};
+  // A configured schema the role cannot use is an operator problem worth showing.
+  json unavailable = json::array();
+  for (const auto& name : config.readable_schemas) {
+    bool found = false;
+    for (const auto& schema : schemas) found = found || schema["name"] == name;
+    if (!found) unavailable.push_back(name);
+  }
+  if (!unavailable.empty()) answer["unavailable"] = unavailable;
+  return ToolResult::data(answer);
+}
+
+ToolResult list_tables(ToolEnvironment& env, const json& arguments) {
+  const std::string schema = required_string(arguments, "schema");
+  require_readable_schema(env.config, schema);
+  const std::string sql =
+      std::string{"SELECT c.relname, "} + kRelationKindName +
+      ", CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0))::bigint FROM pg_partition_tree(c.oid) t"
+      "                                   JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf)"
+      "       WHEN c.relkind IN ('r','m','f') AND c.reltuples >= 0 THEN c.reltuples::bigint END,"
+      " CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_total_relation_size(t.relid))::bigint"
+      "                                   FROM pg_partition_tree(c.oid) t)"
+      "      WHEN c.relkind IN ('r','m') THEN pg_total_relation_size(c.oid) END,"
+      " obj_description(c.oid, 'pg_class'),"
+      " CASE WHEN c.relkind = 'm' THEN c.relispopulated END"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname = $1 AND " +
+      kReadableRelation + " ORDER BY c.relname";
+  json tables = json::array();
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec(sql, pqxx::params{schema})) {
+      json table = {{"name", row[0].c_str()},
+                    {"kind", row[1].c_str()},
+                    {"estimated_rows", optional_integer(row[2])},
+                    {"size_bytes", optional_integer(row[3])},
+                    {"comment", optional_text(row[4])}};
+      if (!row[5].is_null()) table["populated"] = row[5].as<bool>();
+      tables.push_back(std::move(table));
+    }
+    return 0;
+  });
+  return ToolResult::data({{"schema", schema}, {"tables", tables}});
+}
+
+// "geometry(Point,4326)" → {"type":"Point","srid":4326}; "geography" → {"type":"Geometry","srid":null}.
+json geometry_details(const std::string& formatted_type) {
+  static const std::regex typed{R"(^(geometry|geography)\((\w+)(?:,(\d+))?\))"};
+  std::smatch match;
+  if (std::regex_search(formatted_type, match, typed))
+    return {{"type", match[2].str()}, {"srid", match[3].matched ? json(std::stoi(match[3].str())) : json(nullptr)}};
+  return {{"type", "Geometry"}, {"srid", formatted_type.rfind("geography", 0) == 0 ? json(4326) : json(nullptr)}};
+}
+
+ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
+  const std::string schema = required_string(arguments, "schema");
+  const std::string table = required_string(arguments, "table");
+  require_readable_schema(env.config, schema);
+  RelationRef relation = resolve_relation(env, schema, table);
+
+  json answer = {{"schema", relation.schema}, {"table", relation.name}, {"kind", relation.kind}};
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    const pqxx::params oid{std::to_string(relation.oid)};
+    auto info = tx.exec("SELECT obj_description($1::oid, 'pg_class'),"
+                        " CASE WHEN c.reltuples >= 0 AND c.relkind <> 'v' THEN c.reltuples::bigint END"
+                        " FROM pg_class c WHERE c.oid = $1::oid",
+                        oid)
+                    .one_row();
+    answer["comment"] = optional_text(info[0]);
+    answer["estimated_rows"] = optional_integer(info[1]);
+
+    json columns = json::array();
+    json primary_key = json::array();
+    for (const auto& row :
+         tx.exec("SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
+                 " pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum), t.typname,"
+                 " coalesce(a.attnum = ANY(pk.conkey), false), has_column_privilege(a.attrelid, a.attnum, 'SELECT')"
+                 " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                 " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                 " LEFT JOIN pg_constraint pk ON pk.conrelid = a.attrelid AND pk.contype = 'p'"
+                 " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                 oid)) {
+      json column = {{"name", row[0].c_str()},
+                     {"type", row[1].c_str()},
+                     {"nullable", row[2].as<bool>()},
+                     {"default", optional_text(row[3])},
+                     {"comment", optional_text(row[4])},
+                     {"primary_key", row[6].as<bool>()}};
+      const std::string type_name = row[5].c_str();
+      if (type_name == "geometry" || type_name == "geography") column["geometry"] = geometry_details(row[1].c_str());
+      if (!row[7].as<bool>()) column["hidden"] = true;  // column-level grants withhold it
+      if (row[6].as<bool>()) primary_key.push_back(row[0].c_str());
+      columns.push_back(std::move(column));
+    }
+    answer["columns"] = std::move(columns);
+    answer["primary_key"] = std::move(primary_key);
+
+    json foreign_keys = json::array();
+    for (const auto& row : tx.exec("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                                   " WHERE conrelid = $1::oid AND contype = 'f' ORDER BY conname",
+                                   oid))
+      foreign_keys.push_back({{"name", row[0].c_str()}, {"definition", row[1].c_str()}});
+    answer["foreign_keys"] = std::move(foreign_keys);
+
+    json indexes = json::array();
+    for (const auto& row : tx.exec("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = $1::oid"
+                                   " ORDER BY indisprimary DESC, indexrelid",
+                                   oid))
+      indexes.push_back(row[0].c_str());
+    answer["indexes"] = std::move(indexes);
+    return 0;
+  });
+  return ToolResult::data(answer);
+}
+
+ToolResult list_functions(ToolEnvironment& env, const json& arguments) {
+  const std::string schema = required_string(arguments, "schema");
+  require_readable_schema(env.config, schema);
+  json functions = json::array();
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec(
+             "SELECT p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),"
+             " CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,"
+             " obj_description(p.oid, 'pg_proc'), p.proretset,"
+             " CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END"
+             " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+             " WHERE n.nspname = $1 AND p.prokind IN ('f','a','w') AND has_function_privilege(p.oid, 'EXECUTE')"
+             " ORDER BY p.proname, pg_get_function_arguments(p.oid)",
+             pqxx::params{schema})) {
+      json function = {{"name", row[0].c_str()},
+                       {"arguments", row[1].c_str()},
+                       {"returns", row[2].c_str()},
+                       {"volatility", row[3].c_str()},
+                       {"comment", optional_text(row[4])}};
+      if (row[5].as<bool>()) function["returns_set"] = true;  // call as SELECT * FROM schema.fn(...)
+      if (std::string{row[6].c_str()} != "function") function["kind"] = row[6].c_str();
+      functions.push_back(std::move(function));
+    }
+    return 0;
+  });
+  return ToolResult::data({{"schema", schema}, {"functions", functions}});
+}
+
+}  // namespace
+
+std::string RelationRef::qualified() const { return quote_identifier(schema) + "." + quote_identifier(name); }
+
+RelationRef resolve_relation(ToolEnvironment& env, const std::string& schema, const std::string& name) {
+  RelationRef relation{schema, name, 0, ""};
+  std::vector<std::string> candidates;
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    auto found = tx.exec(std::string{"SELECT c.oid::bigint, "} + kRelationKindName +
+                             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                             " WHERE n.nspname = $1 AND c.relname = $2 AND " +
+                             kReadableRelation,
+                         pqxx::params{schema, name});
+    if (!found.empty()) {
+      relation.oid = static_cast<unsigned>(found[0][0].as<long long>());
+      relation.kind = found[0][1].c_str();
+      return 0;
+    }
+    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
+                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
+                                       kReadableRelation,
+                                   pqxx::params{text_array_literal(env.config.readable_schemas)}))
+      candidates.push_back(row[0].c_str());
+    return 0;
+  });
+  if (relation.oid != 0) return relation;
+  std::string message = "no table or view named '" + name + "' in schema '" + schema + "' that the role can read.";
+  auto matches = close_matches(schema + "." + name, candidates);
+  if (matches.empty()) matches = close_matches(name, candidates);
+  if (!matches.empty()) {
+    message += " Did you mean ";
+    for (std::size_t i = 0; i < matches.size(); ++i) message += (i > 0 ? ", " : "") + matches[i];
+    message += "?";
+  } else {
+    message += " Use list_tables to see what the schema holds.";
+  }
+  throw ToolArgumentError(message);
+}
+
+void add_catalog_tools(ToolRegistry& registry, ToolEnvironment& env) {
+  const json read_only = {{"readOnlyHint", true}, {"openWorldHint", false}};
+  registry.add({"list_schemas", "List schemas",
+                "Lists the schemas you can query, with their comments and how many tables, views, materialized views "
+                "and functions each holds. Start here. Takes no arguments.",
+                {{"type", "object"}, {"properties", json::object()}, {"additionalProperties", false}},
+                read_only,
+                [&env](const json&, CallContext&) { return list_schemas(env); }});
+
+  registry.add(
+      {"list_tables", "List tables and views",
+       "Lists the tables, views, materialized views (e.g. reporting.v_trips), partitioned and foreign tables of one "
+       "schema that you can read: name, kind, estimated_rows, size_bytes and comment. Example: {\"schema\": "
+       "\"reporting\"}.",
+       {{"type", "object"},
+        {"properties", {{"schema", schema_argument_schema("Schema name, e.g. reporting")}}},
+        {"required", {"schema"}},
+        {"additionalProperties", false}},
+       read_only,
+       [&env](const json& arguments, CallContext&) { return list_tables(env, arguments); }});
+
+  registry.add(
+      {"describe_table", "Describe a table or view",
+       "Describes one table or view: each column's name, full type (e.g. numeric(10,2), geometry(Point,4326)), "
+       "nullability, default and comment; for PostGIS columns the geometry type and SRID; the primary key, foreign "
+       "keys and indexes (filter on indexed columns for fast queries). Example: {\"schema\": \"tracksolid\", "
+       "\"table\": \"positions\"}.",
+       {{"type", "object"},
+        {"properties",
+         {{"schema", schema_argument_schema("Schema name, e.g. tracksolid")},
+          {"table", {{"type", "string"}, {"description", "Table, view or materialized view name, e.g. positions"}}}}},
+        {"required", {"schema", "table"}},
+        {"additionalProperties", false}},
+       read_only,
+       [&env](const json& arguments, CallContext&) { return describe_table(env, arguments); }});
+
+  registry.add(
+      {"list_functions", "List functions",
+       "Lists the functions of one schema you may call (e.g. reporting.fn_*): name, arguments, return type, "
+       "volatility and comment. Set-returning functions (returns_set) are called as SELECT * FROM schema.fn(...). "
+       "Example: {\"schema\": \"reporting\"}.",
+       {{"type", "object"},
+        {"properties", {{"schema", schema_argument_schema("Schema name, e.g. reporting")}}},
+        {"required", {"schema"}},
+        {"additionalProperties", false}},
+       read_only,
+       [&env](const json& arguments, CallContext&) { return list_functions(env, arguments); }});
+}
+
+}  // namespace fleetmcp::tools

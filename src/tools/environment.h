@@ -1,0 +1,26 @@
+// What every tool handler may use: the configuration, the one database
+// session, and the types known on that session's database.
+#pragma once
+
+#include "config.h"
+#include "db/session.h"
+#include "db/value_encoder.h"
+
+namespace fleetmcp::tools {
+
+class ToolEnvironment {
+ public:
+  ToolEnvironment(const Config& config, db::Session& session) : config(config), session(session) {}
+
+  const Config& config;
+  db::Session& session;
+
+  // PostGIS and array type OIDs of the connected database, loaded on first use.
+  const db::TypeCatalog& types();
+
+ private:
+  bool types_loaded_ = false;
+  db::TypeCatalog types_;
+};
+
+}  // namespace fleetmcp::tools

@@ -1,0 +1,156 @@
+#include "tools/query_tools.h"
+
+#include "db/error_report.h"
+#include "db/query_runner.h"
+#include "sql/classifier.h"
+#include "tools/arguments.h"
+#include "tools/catalog_tools.h"
+
+namespace fleetmcp::tools {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kSampleDefault = 10;
+constexpr std::int64_t kSampleMaximum = 100;
+
+// JSON values → the text PostgreSQL parses for $n; the server infers types.
+std::vector<std::optional<std::string>> bind_values(const json& arguments) {
+  std::vector<std::optional<std::string>> values;
+  auto it = arguments.find("params");
+  if (it == arguments.end() || it->is_null()) return values;
+  if (!it->is_array()) throw ToolArgumentError("argument 'params' must be an array of values for $1, $2, …");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& value = (*it)[i];
+    if (value.is_null()) values.emplace_back(std::nullopt);
+    else if (value.is_string()) values.emplace_back(value.get<std::string>());
+    else if (value.is_boolean()) values.emplace_back(value.get<bool>() ? "true" : "false");
+    else if (value.is_number()) values.emplace_back(value.dump());
+    else values.emplace_back(value.dump());  // arrays/objects: JSON text, e.g. for a jsonb parameter
+  }
+  return values;
+}
+
+// Runs a statement that passed the guard and answers with rows or a precise error.
+ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts) {
+  request.max_bytes = env.config.max_bytes;
+  request.max_cell_bytes = env.config.max_cell_bytes;
+  const std::size_t max_rows = request.max_rows;
+  request.on_batch = [&context, max_rows](std::size_t rows_so_far) {
+    context.progress(static_cast<double>(rows_so_far), static_cast<double>(max_rows),
+                     "fetched " + std::to_string(rows_so_far) + " rows");
+    return !context.is_cancelled();
+  };
+  try {
+    db::QueryResult result = db::run_query(env.session, env.types(), request);
+    ToolResult answer{result.to_json()};
+    facts["rows"] = result.row_count;
+    facts["truncated"] = result.truncated;
+    if (result.truncated) facts["truncated_reason"] = result.truncated_reason;
+    answer.audit_facts = std::move(facts);
+    return answer;
+  } catch (const pqxx::sql_error& failure) {
+    db::ErrorReport report =
+        db::make_error_report(failure.sqlstate(), failure.what(), request.use_cursor,
+                              {env.config.readable_schemas_text(), request.timeout_s});
+    ToolResult answer = ToolResult::error(report.to_text());
+    facts["sqlstate"] = report.sqlstate;
+    answer.audit_facts = std::move(facts);
+    return answer;
+  }
+}
+
+ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& context) {
+  const std::string sql = required_string(arguments, "sql");
+  const Config& config = env.config;
+  db::QueryRequest request;
+  request.max_rows = static_cast<std::size_t>(integer_in_range(arguments, "max_rows",
+                                                               static_cast<std::int64_t>(config.default_rows), 1,
+                                                               static_cast<std::int64_t>(config.max_rows)));
+  request.timeout_s = static_cast<int>(
+      integer_in_range(arguments, "timeout_s", config.statement_timeout_s, 1, config.statement_timeout_s));
+  request.params = bind_values(arguments);
+
+  json facts = {{"sql", sql}};
+  sql::Verdict verdict = sql::classify(sql);
+  if (!verdict.allowed) {
+    ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason);
+    facts["refused"] = verdict.reason;
+    refusal.audit_facts = std::move(facts);
+    return refusal;
+  }
+  request.statement = verdict.statement;
+  request.use_cursor = verdict.kind != sql::StatementKind::Explain;
+  return run_guarded(env, std::move(request), context, std::move(facts));
+}
+
+ToolResult sample_table(ToolEnvironment& env, const json& arguments, CallContext& context) {
+  const std::string schema = required_string(arguments, "schema");
+  const std::string table = required_string(arguments, "table");
+  require_readable_schema(env.config, schema);
+  const std::int64_t rows = integer_in_range(arguments, "n", kSampleDefault, 1, kSampleMaximum);
+  RelationRef relation = resolve_relation(env, schema, table);
+
+  db::QueryRequest request;
+  request.statement = "SELECT * FROM " + relation.qualified() + " LIMIT " + std::to_string(rows);
+  request.max_rows = static_cast<std::size_t>(rows);
+  request.timeout_s = env.config.statement_timeout_s;
+  json facts = {{"sql", request.statement}};
+  return run_guarded(env, std::move(request), context, std::move(facts));
+}
+
+}  // namespace
+
+void add_query_tools(ToolRegistry& registry, ToolEnvironment& env) {
+  const json read_only = {{"readOnlyHint", true}, {"openWorldHint", false}};
+  registry.add(
+      {"query", "Run a read-only SQL query",
+       "Runs ONE read-only PostgreSQL statement (SELECT, WITH … SELECT, VALUES, TABLE, or EXPLAIN without ANALYZE) "
+       "and returns {columns:[{name,type}], rows:[[…]], row_count, truncated, truncated_reason, elapsed_ms}. "
+       "Rows are arrays in column order. int8 beyond ±2^53 and numeric come as strings (exact), timestamps as ISO "
+       "8601, json/jsonb embedded, arrays as JSON arrays, bytea as base64, PostGIS geometry/geography as GeoJSON. "
+       "At most max_rows rows (default " +
+           std::to_string(env.config.default_rows) + ", ceiling " + std::to_string(env.config.max_rows) +
+           ") and about " + std::to_string(env.config.max_bytes / 1024) +
+           " KiB come back; truncated=true says more existed — aggregate or filter rather than raising max_rows. "
+           "Writes, several statements, SELECT INTO and FOR UPDATE are refused. Qualify names with their schema. "
+           "Use $1, $2 … with params for values. Example: {\"sql\": \"SELECT d.cost_centre, count(*) FROM "
+           "tracksolid.devices d GROUP BY 1 ORDER BY 2 DESC\", \"max_rows\": 10}.",
+       {{"type", "object"},
+        {"properties",
+         {{"sql", {{"type", "string"}, {"description", "One read-only SQL statement"}}},
+          {"max_rows",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"maximum", env.config.max_rows},
+            {"description", "Most rows to return (default " + std::to_string(env.config.default_rows) + ")"}}},
+          {"params",
+           {{"type", "array"},
+            {"description", "Values for $1, $2, … in order (strings, numbers, booleans or null)"}}},
+          {"timeout_s",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"maximum", env.config.statement_timeout_s},
+            {"description", "Seconds the statement may run (default and ceiling " +
+                                std::to_string(env.config.statement_timeout_s) + ")"}}}}},
+        {"required", {"sql"}},
+        {"additionalProperties", false}},
+       read_only,
+       [&env](const json& arguments, CallContext& context) { return query(env, arguments, context); }});
+
+  registry.add(
+      {"sample_table", "Sample rows of a table",
+       "Returns the first n rows (default 10, at most 100) of a table or view, in the same shape as query, to see "
+       "what the data looks like. Example: {\"schema\": \"tracksolid\", \"table\": \"devices\", \"n\": 5}.",
+       {{"type", "object"},
+        {"properties",
+         {{"schema", {{"type", "string"}, {"description", "Schema name, e.g. tracksolid"}}},
+          {"table", {{"type", "string"}, {"description", "Table or view name, e.g. devices"}}},
+          {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", kSampleMaximum}, {"description", "Rows (default 10)"}}}}},
+        {"required", {"schema", "table"}},
+        {"additionalProperties", false}},
+       read_only,
+       [&env](const json& arguments, CallContext& context) { return sample_table(env, arguments, context); }});
+}
+
+}  // namespace fleetmcp::tools

@@ -1,0 +1,40 @@
+#include <doctest/doctest.h>
+
+#include "db/connection_options.h"
+
+using namespace fleetmcp::db;
+
+TEST_CASE("read-only session settings are added to a URL DSN") {
+  auto params = connection_parameters("postgresql://analytics_ro:secret@127.0.0.1:5432/tracksolid_db", {});
+  CHECK(params.at("host") == "127.0.0.1");
+  CHECK(params.at("user") == "analytics_ro");
+  CHECK(params.at("dbname") == "tracksolid_db");
+  CHECK(params.at("options").find("default_transaction_read_only=on") != std::string::npos);
+  CHECK(params.at("options").find("statement_timeout=30s") != std::string::npos);
+  CHECK(params.at("options").find("IntervalStyle=iso_8601") != std::string::npos);
+  CHECK(params.at("client_encoding") == "UTF8");
+  CHECK(params.at("application_name") == "fleetmcp");
+  CHECK(params.at("connect_timeout") == "10");
+}
+
+TEST_CASE("the DSN's own options and application_name are kept") {
+  auto params = connection_parameters("host=db application_name=mine options='-c search_path=reporting'", {});
+  CHECK(params.at("application_name") == "mine");
+  CHECK(params.at("options").find("search_path=reporting") != std::string::npos);
+  CHECK(params.at("options").find("default_transaction_read_only=on") != std::string::npos);
+}
+
+TEST_CASE("an unparsable DSN gives libpq's reason") {
+  CHECK_THROWS_WITH_AS(connection_parameters("postgresql://h:notaport/db", {}), doctest::Contains("DATABASE_URL"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(connection_parameters("host='unterminated", {}), std::invalid_argument);
+}
+
+TEST_CASE("passwords are masked in every DSN form") {
+  CHECK(mask_password("postgresql://analytics_ro:s3cr%40t@h:5432/db") == "postgresql://analytics_ro:****@h:5432/db");
+  CHECK(mask_password("postgres://u@h/db") == "postgres://u@h/db");
+  CHECK(mask_password("host=h password=secret user=u") == "host=h password=**** user=u");
+  CHECK(mask_password("host=h password='a b' user=u") == "host=h password=**** user=u");
+  CHECK(mask_password("postgresql://u@h/db?password=secret&sslmode=require") ==
+        "postgresql://u@h/db?password=****&sslmode=require");
+}

@@ -1,0 +1,52 @@
+#include <doctest/doctest.h>
+
+#include "db/error_report.h"
+
+using namespace fleetmcp::db;
+
+TEST_CASE("LINE numbers and caret point into the analyst's statement") {
+  // What libpq formats for `SELECT nope FROM t` run inside the cursor prefix.
+  std::string message =
+      "ERROR:  column \"nope\" does not exist\n"
+      "LINE 2: SELECT nope FROM t\n"
+      "               ^\n"
+      "HINT:  Perhaps you meant to reference the column \"t.note\".\n";
+  ErrorReport report = make_error_report("42703", message, true, {"reporting, fuel", 30});
+  CHECK(report.message == "column \"nope\" does not exist");
+  CHECK(report.context == "LINE 1: SELECT nope FROM t\n               ^");
+  CHECK(report.hint == "Perhaps you meant to reference the column \"t.note\".");
+  std::string text = report.to_text();
+  CHECK(text.find("ERROR 42703: column \"nope\" does not exist") == 0);
+  CHECK(text.find("describe_table") != std::string::npos);
+}
+
+TEST_CASE("renumbering from LINE 10 to LINE 9 keeps the caret under the same character") {
+  std::string message = "ERROR:  syntax error at or near \"FORM\"\nLINE 10: x FORM t\n           ^\n";
+  ErrorReport report = make_error_report("42601", message, true, {"", 30});
+  CHECK(report.context == "LINE 9: x FORM t\n          ^");
+}
+
+TEST_CASE("unwrapped statements keep their LINE numbers") {
+  std::string message = "ERROR:  syntax error\nLINE 2: oops\n        ^\n";
+  CHECK(make_error_report("42601", message, false, {"", 30}).context == "LINE 2: oops\n        ^");
+}
+
+TEST_CASE("plain advice by SQLSTATE") {
+  auto advice = [](const char* state, const char* message) {
+    return make_error_report(state, std::string{"ERROR:  "} + message + "\n", false,
+                             {"reporting, tracksolid, tickets, fuel", 30})
+        .advice;
+  };
+  CHECK(advice("42501", "permission denied for schema infrastructure").find("reporting, tracksolid, tickets, fuel") !=
+        std::string::npos);
+  CHECK(advice("57014", "canceling statement due to statement timeout").find("LIMIT") != std::string::npos);
+  CHECK(advice("25006", "cannot execute UPDATE in a read-only transaction").find("read-only") != std::string::npos);
+  CHECK(advice("42P01", "relation \"x\" does not exist").find("list_tables") != std::string::npos);
+}
+
+TEST_CASE("DETAIL is kept") {
+  ErrorReport report =
+      make_error_report("23505", "ERROR:  duplicate key\nDETAIL:  Key (id)=(1) already exists.\n", false, {"", 30});
+  CHECK(report.detail == "Key (id)=(1) already exists.");
+  CHECK(report.to_text().find("DETAIL: Key (id)=(1)") != std::string::npos);
+}
