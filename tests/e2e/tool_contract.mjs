@@ -205,7 +205,8 @@ export function describeToolContract({ era, protocolVersion, connect }) {
 
     it('never logs the database password', async (t) => {
       const password = databasePassword(process.env.DATABASE_URL ?? '');
-      if (!password) return t.skip('DATABASE_URL carries no password');
+      // A short password could match unrelated log text; generated ones are long.
+      if (password.length < 8) return t.skip('DATABASE_URL has no password long enough to search for');
       await closeSession();
       assert.ok(!session.stderr.text.includes(password), 'the password appears on stderr');
     });
