@@ -1,0 +1,232 @@
+// The MCP dispatcher: era checks, the quick methods, and tools/call results.
+#include "mcp/server.h"
+
+#include <spdlog/spdlog.h>
+
+namespace fleetmcp::mcp {
+namespace {
+
+using nlohmann::json;
+
+// Tool.title and Implementation.title arrived in 2025-06-18; ISO dates compare as strings.
+bool has_titles(std::string_view version) { return version >= std::string_view("2025-06-18"); }
+
+[[noreturn]] void invalid_params(std::string message, json data = nullptr) {
+  throw RpcException(error_code::invalid_params, std::move(message), std::move(data));
+}
+
+const json& object_or_empty(const json& params) {
+  static const json empty = json::object();
+  return params.is_object() ? params : empty;
+}
+
+std::string client_description(const json& client_info) {
+  if (!client_info.is_object()) return "an unnamed client";
+  const std::string name = client_info.value("name", std::string("an unnamed client"));
+  const std::string version = client_info.value("version", std::string());
+  return version.empty() ? name : name + " " + version;
+}
+
+json tool_result(std::string text, bool is_error) {
+  return {{"content", json::array({{{"type", "text"}, {"text", std::move(text)}}})}, {"isError", is_error}};
+}
+
+json progress_token_of(const json& meta) {
+  auto token = meta.find(meta_key::progress_token);
+  if (token == meta.end()) return nullptr;
+  if (!token->is_string() && !token->is_number_integer())
+    invalid_params(std::string("params._meta.") + meta_key::progress_token + ": expected a string or an integer");
+  return *token;
+}
+
+}  // namespace
+
+Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers)
+    : info_(std::move(info)), registry_(registry), callers_(std::move(callers)) {}
+
+Routed Server::route(const Message& message) {
+  if (const auto* request = std::get_if<Request>(&message)) {
+    try {
+      return route_request(*request);
+    } catch (const RpcException& error) {
+      return Reply{error_response(request->id, error.error())};
+    } catch (const std::exception& error) {
+      spdlog::error("internal error answering {}: {}", request->method, error.what());
+      return Reply{error_response(request->id, {error_code::internal_error, "Internal error", nullptr})};
+    }
+  }
+  if (const auto* note = std::get_if<Notification>(&message)) {
+    if (note->method == "notifications/cancelled") {
+      // Malformed cancellations are to be ignored (cancellation.mdx, Error Handling).
+      const json& params = object_or_empty(note->params);
+      auto id = params.find("requestId");
+      if (id == params.end() || !(id->is_string() || id->is_number_integer())) return NoReply{};
+      return CancelRequest{*id, params.value("reason", std::string())};
+    }
+    spdlog::debug("notification {} needs no action", note->method);
+    return NoReply{};
+  }
+  if (const auto* invalid = std::get_if<Invalid>(&message)) return Reply{error_response(invalid->id, invalid->error)};
+  spdlog::debug("ignoring a response from the client: this server sends no requests");
+  return NoReply{};
+}
+
+Routed Server::route_request(const Request& request) {
+  const bool modern_envelope = carries_modern_envelope(request.params);
+  const Era era = era_.admit(request.method, modern_envelope);
+  if (request.params.is_array()) invalid_params("params: expected an object");
+
+  if (era == Era::modern) {
+    // admit() lets only server/discover, the era probe, in without the envelope.
+    const json client_info = modern_envelope ? read_modern_envelope(request.params).client_info : json();
+    if (era_.locked() == Era::undetermined)
+      spdlog::info("{} speaks MCP {} (per-request _meta)", client_description(client_info), modern_version);
+    era_.lock_modern();
+  }
+
+  const auto reply = [&](json result) { return Reply{result_response(request.id, complete(std::move(result), era))}; };
+  if (request.method == "initialize") return reply(initialize(request.params));
+  if (request.method == "server/discover") return reply(discover());
+  if (request.method == "tools/list") return reply(list_tools(era, request.params));
+  if (request.method == "tools/call") return prepare_call(request, era);
+  if (request.method == "ping") {
+    if (era == Era::modern)
+      throw RpcException(error_code::method_not_found,
+                         "Method not found: ping (removed in protocol " + std::string(modern_version) + ")");
+    return reply(json::object());
+  }
+  throw RpcException(error_code::method_not_found, "Method not found: " + request.method);
+}
+
+json Server::initialize(const json& params) {
+  if (!params.is_object()) invalid_params("params: required, with protocolVersion, capabilities and clientInfo");
+  auto requested = params.find("protocolVersion");
+  if (requested == params.end()) invalid_params("params.protocolVersion: required");
+  if (!requested->is_string()) invalid_params("params.protocolVersion: expected a string");
+
+  const std::string version = negotiate_legacy_version(requested->get<std::string>());
+  era_.lock_legacy(version);
+  spdlog::info("{} initialized: asked for MCP {}, speaking {}", client_description(params.value("clientInfo", json())),
+               requested->get<std::string>(), version);
+
+  json result = {{"protocolVersion", version}, {"capabilities", capabilities()}, {"serverInfo", implementation()}};
+  if (!has_titles(version)) result["serverInfo"].erase("title");
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  return result;
+}
+
+json Server::discover() const {
+  json result = {{"supportedVersions", supported_versions()},
+                 {"capabilities", capabilities()},
+                 {"ttlMs", info_.list_ttl.count()},
+                 {"cacheScope", "public"}};
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  return result;
+}
+
+json Server::list_tools(Era era, const json& params) const {
+  // We never hand out a cursor, so any cursor is one we cannot honour (pagination: -32602).
+  const json& given = object_or_empty(params);
+  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
+    if (!cursor->is_string()) invalid_params("params.cursor: expected a string");
+    invalid_params("params.cursor: unknown cursor; tools/list returns every tool in one page");
+  }
+  const bool with_title = era == Era::modern || has_titles(era_.legacy_version());
+  json listed = json::array();
+  for (const auto& tool : registry_.all()) listed.push_back(tool_entry(tool, with_title));
+
+  json result = {{"tools", std::move(listed)}};
+  if (era == Era::modern) {
+    result["ttlMs"] = info_.list_ttl.count();
+    result["cacheScope"] = "public";  // the same tools for every caller
+  }
+  return result;
+}
+
+PreparedCall Server::prepare_call(const Request& request, Era era) const {
+  if (!request.params.is_object()) invalid_params("params: required, with name and arguments");
+  const json& params = request.params;
+
+  auto name = params.find("name");
+  if (name == params.end()) invalid_params("params.name: required");
+  if (!name->is_string()) invalid_params("params.name: expected a string");
+  const tools::Tool* tool = registry_.find(name->get<std::string>());
+  if (tool == nullptr) {
+    json available = json::array();
+    for (const auto& known : registry_.all()) available.push_back(known.name);
+    invalid_params("Unknown tool: " + name->get<std::string>(), {{"availableTools", std::move(available)}});
+  }
+
+  json arguments = json::object();
+  if (auto given = params.find("arguments"); given != params.end() && !given->is_null()) {
+    if (!given->is_object()) invalid_params("params.arguments: expected an object");
+    arguments = *given;
+  }
+
+  PreparedCall call{request.id, tool, std::move(arguments), callers_.default_caller, nullptr, era};
+  auto meta_it = params.find("_meta");
+  if (meta_it == params.end()) return call;
+  if (!meta_it->is_object()) invalid_params("params._meta: expected an object");
+  call.progress_token = progress_token_of(*meta_it);
+  if (auto caller = meta_it->find(meta_key::caller); callers_.trust_meta_caller && caller != meta_it->end()) {
+    if (!caller->is_string() || caller->get<std::string>().empty())
+      invalid_params(std::string("params._meta.") + meta_key::caller + ": expected a non-empty string");
+    call.caller = caller->get<std::string>();
+  }
+  return call;
+}
+
+json Server::run_call(const PreparedCall& call, tools::CallContext& context) const {
+  json result;
+  try {
+    const tools::ToolResult answer = call.tool->handler(call.arguments, context);
+    result = tool_result(answer.text, answer.is_error);
+  } catch (const tools::ToolArgumentError& error) {
+    result = tool_result(error.what(), true);
+  } catch (const std::exception& error) {
+    spdlog::error("tool {} failed: {}", call.tool->name, error.what());
+    result = tool_result(std::string("internal error: ") + error.what(), true);
+  } catch (...) {
+    spdlog::error("tool {} failed with a non-standard exception", call.tool->name);
+    result = tool_result("internal error: the tool failed unexpectedly", true);
+  }
+  return result_response(call.id, complete(std::move(result), call.era));
+}
+
+std::optional<json> Server::handle(const json& message) {
+  Routed routed = route(classify(message));
+  if (auto* reply = std::get_if<Reply>(&routed)) return std::move(reply->message);
+  if (auto* call = std::get_if<PreparedCall>(&routed)) {
+    tools::CallContext context;
+    context.caller = call->caller;
+    return run_call(*call, context);
+  }
+  return std::nullopt;
+}
+
+json Server::tool_entry(const tools::Tool& tool, bool with_title) const {
+  json entry = {{"name", tool.name}};
+  if (with_title && !tool.title.empty()) entry["title"] = tool.title;
+  if (!tool.description.empty()) entry["description"] = tool.description;
+  // inputSchema is required and must be an object schema even for a tool without arguments.
+  entry["inputSchema"] = tool.input_schema.is_object() ? tool.input_schema : json{{"type", "object"}};
+  if (tool.annotations.is_object() && !tool.annotations.empty()) entry["annotations"] = tool.annotations;
+  return entry;
+}
+
+json Server::implementation() const {
+  json info = {{"name", info_.name}, {"version", info_.version}};
+  if (!info_.title.empty()) info["title"] = info_.title;
+  return info;
+}
+
+json Server::complete(json result, Era era) const {
+  if (era != Era::modern) return result;
+  result["resultType"] = "complete";
+  result["_meta"] = {{meta_key::server_info, implementation()}};
+  return result;
+}
+
+json Server::capabilities() const { return {{"tools", {{"listChanged", false}}}}; }
+
+}  // namespace fleetmcp::mcp

@@ -1,0 +1,92 @@
+// The MCP dispatcher: answers initialize, server/discover, ping and tools/list
+// at once, and turns a tools/call into a PreparedCall that a worker runs.
+// It knows the protocol eras; it knows nothing of stdin, threads or queues.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "mcp/jsonrpc.h"
+#include "mcp/protocol_era.h"
+#include "tools/tool.h"
+
+namespace fleetmcp::mcp {
+
+struct ServerInfo {
+  std::string name = "fleetmcp";
+  std::string title;
+  std::string version;
+  std::string instructions;  // for the model: schemas, tools, how to query well
+  // ttlMs on modern list results: the tool set is fixed for the life of the process.
+  std::chrono::milliseconds list_ttl = std::chrono::hours(1);
+};
+
+// Who the audit line names for a call.
+struct CallerPolicy {
+  std::string default_caller;  // --caller / MCP_CALLER / OS user
+  // Only for a child of fleetmcp's own gateway, which authenticates each
+  // request: take the caller from params._meta["fleetmcp/caller"]. A stdio
+  // client must never be able to name someone else.
+  bool trust_meta_caller = false;
+};
+
+// A tools/call that passed every protocol check, ready to run.
+struct PreparedCall {
+  nlohmann::json id;
+  const tools::Tool* tool = nullptr;
+  nlohmann::json arguments;       // always an object
+  std::string caller;
+  nlohmann::json progress_token;  // null: no progress wanted
+  Era era = Era::legacy;          // decides the result's shape
+};
+
+struct NoReply {};
+struct Reply {
+  nlohmann::json message;
+};
+struct CancelRequest {
+  nlohmann::json request_id;
+  std::string reason;
+};
+using Routed = std::variant<NoReply, Reply, PreparedCall, CancelRequest>;
+
+class Server {
+ public:
+  Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers);
+
+  // Decides what one incoming message needs. Call from one thread (the
+  // reader): it updates the stream's era lock. Never throws.
+  Routed route(const Message& message);
+
+  // Runs a prepared call and returns the response to send. Tool failures
+  // become isError results. Safe from any thread; never throws.
+  nlohmann::json run_call(const PreparedCall& call, tools::CallContext& context) const;
+
+  // route() and, for a tools/call, run_call() inline: for tests and for
+  // callers that need no concurrency. Cancellation is a no-op here.
+  std::optional<nlohmann::json> handle(const nlohmann::json& message);
+
+  Era era() const { return era_.locked(); }
+
+ private:
+  Routed route_request(const Request& request);
+  nlohmann::json initialize(const nlohmann::json& params);
+  nlohmann::json discover() const;
+  nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
+  PreparedCall prepare_call(const Request& request, Era era) const;
+  nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;
+  nlohmann::json implementation() const;
+  nlohmann::json complete(nlohmann::json result, Era era) const;
+  nlohmann::json capabilities() const;
+
+  ServerInfo info_;
+  const tools::ToolRegistry& registry_;
+  CallerPolicy callers_;
+  StreamEra era_;
+};
+
+}  // namespace fleetmcp::mcp
