@@ -73,13 +73,9 @@ BEGIN
       CONTINUE;
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO analytics_ro', s);
-    EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM analytics_ro', s);
     -- ALL TABLES covers tables, views, materialized views, partitioned and
     -- foreign tables.
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO analytics_ro', s);
-    -- Strip anything beyond SELECT that an earlier hand grant may have left.
-    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER '
-                   'ON ALL TABLES IN SCHEMA %I FROM analytics_ro', s);
     EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO analytics_ro', s);
 
     FOREACH o IN ARRAY owners LOOP
@@ -100,19 +96,27 @@ BEGIN
     GRANT SELECT ON reporting.v_trips TO analytics_ro;
   END IF;
 
-  -- Every other schema (infrastructure, public, extension schemas, ...):
-  -- take back anything granted to analytics_ro directly, so a schema dropped
-  -- from the readable list above loses its grants on the next run.
+  -- In every schema, take back any write privilege an earlier hand grant
+  -- may have left (nextval needs sequence USAGE, so that goes too). Read
+  -- grants outside the list above are left alone: an operator may add a
+  -- schema on purpose, and re-running this file must not undo that.
   FOR s IN
     SELECT nspname FROM pg_namespace
-    WHERE nspname <> ALL (readable)
-      AND nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       AND nspname NOT LIKE 'pg\_temp\_%' AND nspname NOT LIKE 'pg\_toast\_temp\_%'
   LOOP
-    EXECUTE format('REVOKE ALL ON SCHEMA %I FROM analytics_ro', s);
-    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM analytics_ro', s);
-    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM analytics_ro', s);
+    EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM analytics_ro', s);
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER '
+                   'ON ALL TABLES IN SCHEMA %I FROM analytics_ro', s);
+    EXECUTE format('REVOKE USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA %I FROM analytics_ro', s);
   END LOOP;
+
+  -- infrastructure holds service credentials: nothing there, ever.
+  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'infrastructure') THEN
+    REVOKE ALL ON SCHEMA infrastructure FROM analytics_ro;
+    REVOKE ALL ON ALL TABLES IN SCHEMA infrastructure FROM analytics_ro;
+    REVOKE ALL ON ALL SEQUENCES IN SCHEMA infrastructure FROM analytics_ro;
+  END IF;
 END
 $grants$;
 
@@ -132,6 +136,14 @@ DECLARE
   creatable text;
   memberships text;
 BEGIN
+  -- Membership in another role brings that role's privileges along.
+  SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) INTO memberships
+  FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+  WHERE m.member = 'analytics_ro'::regrole;
+  IF memberships IS NOT NULL THEN
+    RAISE EXCEPTION 'analytics_ro is a member of %, which gives it more than this file grants', memberships
+      USING HINT = 'REVOKE <role> FROM analytics_ro; then run this file again.';
+  END IF;
   SELECT string_agg(quote_ident(nspname), ', ' ORDER BY nspname) INTO creatable
   FROM pg_namespace
   WHERE has_schema_privilege('analytics_ro', oid, 'CREATE');
@@ -143,14 +155,6 @@ BEGIN
   IF has_database_privilege('analytics_ro', current_database(), 'CREATE') THEN
     RAISE EXCEPTION 'analytics_ro could create schemas in %, through a grant to PUBLIC', current_database()
       USING HINT = format('REVOKE CREATE ON DATABASE %I FROM PUBLIC;', current_database());
-  END IF;
-  -- Membership in another role brings that role's privileges along.
-  SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) INTO memberships
-  FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
-  WHERE m.member = 'analytics_ro'::regrole;
-  IF memberships IS NOT NULL THEN
-    RAISE EXCEPTION 'analytics_ro is a member of %, which gives it more than this file grants', memberships
-      USING HINT = 'REVOKE <role> FROM analytics_ro; then run this file again.';
   END IF;
 END
 $verify$;
