@@ -434,7 +434,9 @@ std::string unreadable_reason(const LexError& error) {
 }
 
 std::string second_statement_name(const Token& token) {
-  return token.kind == TokenKind::Word ? uppercase(token.text) : "'" + printable(token.text) + "'";
+  if (token.kind == TokenKind::Word) return uppercase(token.text);
+  const bool quoted = token.kind == TokenKind::String || token.kind == TokenKind::QuotedIdentifier;
+  return quoted ? printable(token.text) : "'" + printable(token.text) + "'";
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ class Scanner {
     if (is_identifier_start(c)) return scan_word_or_prefixed_literal(start);
     if (is_digit(c) || (c == '.' && is_digit(next))) return scan_number(start);
     if (c == ';') return emit(TokenKind::Semicolon, start, start + 1);
+    if (c == '.' && next == '.') return emit(TokenKind::Punctuation, start, start + 2);  // PL/pgSQL's 1..10
     if (c == ':') return scan_colon(start);
     if (is_operator_char(c)) return scan_operator(start);
     // Punctuation proper, or a byte PostgreSQL rejects as a token of its own (\, {, control bytes…).
