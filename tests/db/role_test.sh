@@ -153,6 +153,10 @@ expect_output "role SQL applied twice in a row" \
   "analytics_ro: role and grants applied"$'\n'"analytics_ro: role and grants applied" "$out" "$status"
 out=$(ro -c "SELECT count(*) > 0 FROM reporting.v_trips"); status=$?
 expect_output "DATABASE_URL still works after re-applying" t "$out" "$status"
+if [ "$(admin -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'Odd Schema'")" = 1 ]; then
+  out=$(ro -c 'SELECT count(*) FROM "Odd Schema"."Mixed Case"'); status=$?
+  expect_output "a read grant made outside the role SQL (fixture) survives re-applying it" 4 "$out" "$status"
+fi
 out=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$admin_dsn" -f "$FLEETMCP_ROOT/sql/analytics_ro_role.sql" 2>&1); status=$?
 expect_refused "role SQL without a password stops" "needs the password" "$out" "$status"
 
