@@ -59,6 +59,8 @@ CREATE TABLE reporting.refresh_log (
   ok          boolean NOT NULL,
   message     text
 );
+-- The owner of the summary views reads the log too (freshness checks).
+GRANT SELECT ON reporting.refresh_log TO tracksolid_owner;
 COMMENT ON TABLE reporting.refresh_log IS
   'One row per refresh of a materialized view in reporting: when, how long, how many rows, and the error if it failed. Tells how fresh v_trips is.';
 
