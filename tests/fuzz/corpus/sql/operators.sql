@@ -1,0 +1,1 @@
+SELECT j->>'k', j #>> '{a}', a @> b, a <= b, a != b, a || b, x::text, a<>-1

@@ -1,0 +1,1 @@
+SELECT 'it''s a do-not-update set'

@@ -1,0 +1,1 @@
+SELECT "delete", "for" FROM t

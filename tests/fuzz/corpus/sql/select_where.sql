@@ -1,0 +1,1 @@
+SELECT imei, speed FROM tracksolid.positions WHERE recorded_at > now() - interval '1 day' ORDER BY recorded_at DESC LIMIT 100;

@@ -1,0 +1,1 @@
+SELECT substring(name FROM 1 FOR 2), overlay('abc' PLACING 'x' FROM 1 FOR 1) FROM t

@@ -1,0 +1,1 @@
+SELECT $t$ abc $T$
