@@ -22,6 +22,15 @@
 
 BEGIN;
 
+DO $superuser$
+BEGIN
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    RAISE EXCEPTION 'run analytics_ro_role.sql as a superuser (it sets default privileges for '
+                    'the owning roles and keeps the password out of the log), not as %', current_user;
+  END IF;
+END
+$superuser$;
+
 -- Keep the password out of the server log whatever its logging settings.
 SET LOCAL log_statement = 'none';
 SET LOCAL log_min_duration_statement = -1;
