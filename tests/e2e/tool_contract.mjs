@@ -22,7 +22,7 @@ export function describeToolContract({ era, protocolVersion, connect }) {
     const calls = [];
 
     async function call(name, args) {
-      const record = { name, args, isError: undefined, rowCount: undefined };
+      const record = { name, args, isError: undefined, rowCount: undefined, sqlstate: undefined };
       calls.push(record);
       try {
         const result = await session.client.callTool({ name, arguments: args });
@@ -157,6 +157,7 @@ export function describeToolContract({ era, protocolVersion, connect }) {
       assert.equal(catalog.rows.length, 1, 'the demo database should have a table in infrastructure');
       const [[table]] = catalog.rows;
       const result = await call('query', { sql: `SELECT * FROM infrastructure."${table}"` });
+      calls.at(-1).sqlstate = '42501'; // insufficient_privilege, for the audit line
       assert.equal(result.isError, true, `reading infrastructure.${table} succeeded: ${resultText(result)}`);
       assert.equal(safeJson(resultText(result)).rows, undefined, 'the error carries no rows');
       assert.match(resultText(result), /permission denied|not allowed|infrastructure/i);
@@ -183,24 +184,25 @@ export function describeToolContract({ era, protocolVersion, connect }) {
     it('writes one JSON audit line per tools/call on stderr', async () => {
       await closeSession();
       const records = session.stderr.auditRecords();
-      assert.equal(records.length, calls.length,
-        `expected ${calls.length} audit lines for ${calls.map((c) => c.name).join(', ')}; stderr was:\n${session.stderr.text}`);
-      records.forEach((record, index) => {
-        const sent = calls[index];
-        assert.equal(record.tool, sent.name, `audit line ${index}`);
-        assert.equal(record.caller, caller, `audit line ${index}`);
+      const stderrDump = `\nstderr was:\n${session.stderr.text}`;
+      calls.forEach((sent, index) => {
+        const record = records[index];
+        const where = `audit line ${index} (${sent.name})`;
+        assert.ok(record, `no ${where}${stderrDump}`);
+        assert.equal(record.tool, sent.name, where);
+        assert.equal(record.caller, caller, where);
         if (sent.name !== 'query') return;
-        assert.equal(record.sql, sent.args.sql, `audit line ${index}`);
-        assert.equal(typeof record.rows, 'number', `audit line ${index} rows`);
-        assert.equal(typeof record.ms, 'number', `audit line ${index} ms`);
-        assert.equal(typeof record.outcome, 'string', `audit line ${index} outcome`);
+        assert.equal(record.sql, sent.args.sql, where);
+        assert.equal(typeof record.ms, 'number', `${where} ms`);
         if (sent.isError) {
-          assert.notEqual(record.outcome, 'ok', `audit line ${index} should record the failure`);
+          assert.notEqual(record.outcome, 'ok', `${where} should record the failure`);
+          if (sent.sqlstate) assert.equal(record.sqlstate, sent.sqlstate, `${where} sqlstate`);
         } else {
-          assert.equal(record.outcome, 'ok', `audit line ${index}`);
-          assert.equal(record.rows, sent.rowCount, `audit line ${index} rows`);
+          assert.equal(record.outcome, 'ok', where);
+          assert.equal(record.rows, sent.rowCount, `${where} rows`);
         }
       });
+      assert.equal(records.length, calls.length, `more audit lines than calls${stderrDump}`);
     });
 
     it('never logs the database password', async (t) => {
