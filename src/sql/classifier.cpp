@@ -269,8 +269,7 @@ class StatementChecker {
       for (std::size_t option = index + 1; option < close;) {
         std::size_t value_end = option + 1;
         while (value_end < close && !punctuation_at(value_end, ',')) ++value_end;
-        const bool is_analyze = word_at(option, "analyze") || word_at(option, "analyse");
-        if (is_analyze && !is_false(tokens_.subspan(option + 1, value_end - option - 1))) {
+        if (names_analyze(tokens_[option]) && !is_false(tokens_.subspan(option + 1, value_end - option - 1))) {
           analyze_offset = tokens_[option].offset;
         }
         option = value_end + 1;
@@ -282,6 +281,16 @@ class StatementChecker {
       ++index;
     }
     return index;
+  }
+
+  // Option names are compared as strings, so "analyze" quoted counts too; a
+  // U&"…" name could spell it with escapes, so it counts as well.
+  static bool names_analyze(const Token& name) {
+    if (name.kind == TokenKind::QuotedIdentifier) {
+      const std::string_view inner = name.text.substr(1, name.text.size() - 2);
+      return name.text.front() != '"' || inner == "analyze" || inner == "analyse";
+    }
+    return is_word(name, "analyze") || is_word(name, "analyse");
   }
 
   // PostgreSQL's boolean option values that mean false; anything else counts as true.

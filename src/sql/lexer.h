@@ -17,7 +17,7 @@ enum class TokenKind {
   Number,            // 42, 1_000, 1.5e-3, .5, 0x1F
   Parameter,         // $1
   Operator,          // ::, ->>, @>, <=, !=, ||, +
-  Punctuation,       // ( ) , [ ] . : and any byte PostgreSQL would reject as a token
+  Punctuation,       // ( ) , [ ] . .. : and any byte PostgreSQL would reject as a token
   Semicolon,
   Comment,           // -- to end of line, or /* … */ with nesting
   Whitespace,
