@@ -1,6 +1,8 @@
 #include "db/error_report.h"
 
 #include <sstream>
+
+#include <pqxx/except>
 #include <vector>
 
 namespace fleetmcp::db {
@@ -48,7 +50,21 @@ std::string advice_for(const std::string& sqlstate, const std::string& message, 
   return "";
 }
 
+// libpqxx throws insufficient_privilege and too_many_connections without
+// passing the SQLSTATE along; the exception's class still tells it.
+std::string sqlstate_of(const pqxx::sql_error& failure) {
+  if (!failure.sqlstate().empty()) return failure.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&failure) != nullptr) return "42501";
+  if (dynamic_cast<const pqxx::too_many_connections*>(&failure) != nullptr) return "53300";
+  return "";
+}
+
 }  // namespace
+
+ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
+                              const ErrorAdviceInputs& inputs) {
+  return make_error_report(sqlstate_of(failure), failure.what(), statement_was_wrapped, inputs);
+}
 
 std::string ErrorReport::to_text() const {
   std::string text = "ERROR";

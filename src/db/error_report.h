@@ -4,6 +4,10 @@
 
 #include <string>
 
+namespace pqxx {
+class sql_error;
+}
+
 namespace fleetmcp::db {
 
 struct ErrorReport {
@@ -28,5 +32,10 @@ struct ErrorAdviceInputs {
 // shifted back so they count lines of the analyst's own statement.
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
                               bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
+
+// The same from the exception libpqxx throws (filling in a SQLSTATE that
+// libpqxx 7.10 leaves empty for some error classes, e.g. 42501).
+ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
+                              const ErrorAdviceInputs& inputs);
 
 }  // namespace fleetmcp::db

@@ -136,7 +136,7 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
         pqxx::result batch =
             tx.exec("FETCH FORWARD " + std::to_string(batch_size) + " FROM fleetmcp_cursor", pqxx::params{});
         rows.append(batch);
-        if (batch.size() < batch_size || result.truncated) break;
+        if (static_cast<std::size_t>(batch.size()) < batch_size || result.truncated) break;
         if (!request.on_batch(result.row_count)) throw QueryCancelled{};
         std::size_t used = result.rows_json.size();
         std::size_t bytes_left = request.max_bytes > used ? request.max_bytes - used : 1;

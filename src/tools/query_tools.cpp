@@ -51,7 +51,7 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     return answer;
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
-        db::make_error_report(failure.sqlstate(), failure.what(), request.use_cursor,
+        db::make_error_report(failure, request.use_cursor,
                               {env.config.readable_schemas_text(), request.timeout_s});
     ToolResult answer = ToolResult::error(report.to_text());
     facts["sqlstate"] = report.sqlstate;

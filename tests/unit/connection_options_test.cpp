@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include "db/connection_options.h"
 
 using namespace fleetmcp::db;

@@ -1,0 +1,56 @@
+#include "serve.h"
+
+#include <csignal>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "db/session.h"
+#include "mcp/server.h"
+#include "mcp/stdio_transport.h"
+#include "tools/toolbox.h"
+
+namespace fleetmcp {
+namespace {
+
+mcp::StdioTransport* running_transport = nullptr;
+
+extern "C" void stop_on_signal(int) {
+  if (running_transport != nullptr) running_transport->request_stop();
+}
+
+}  // namespace
+
+int serve_stdio(const Config& config) {
+  db::Session session{config.database_url,
+                      db::SessionDefaults{config.statement_timeout_s, config.connect_timeout_s, "fleetmcp"}};
+  tools::ToolEnvironment environment{config, session};
+  tools::ToolRegistry registry = tools::make_toolbox(environment);
+
+  mcp::ServerInfo info;
+  info.title = "fleetmcp — fleet analytics (read-only)";
+  info.version = FLEETMCP_VERSION;
+  info.instructions = tools::server_instructions(config);
+  mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, false}};
+
+  mcp::TransportOptions options;
+  options.cancel_running_call = [&session] { session.cancel_running_query(); };
+  mcp::StdioTransport transport{server, options};
+
+  // A client that goes away mid-write must not kill us with SIGPIPE; the
+  // write fails and the transport ends cleanly instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  running_transport = &transport;
+  std::signal(SIGTERM, stop_on_signal);
+  std::signal(SIGINT, stop_on_signal);
+
+  spdlog::info("fleetmcp {} serving MCP on stdio (caller {}, schemas {}, database {})", FLEETMCP_VERSION,
+               config.caller, config.readable_schemas_text(),
+               config.database_url.empty() ? "not configured" : session.masked_dsn());
+  auto reason = transport.run(STDIN_FILENO, STDOUT_FILENO);
+  running_transport = nullptr;
+  spdlog::info("stopping: {}", reason == mcp::StdioTransport::StopReason::end_of_input ? "end of input" : "signal");
+  return 0;
+}
+
+}  // namespace fleetmcp
