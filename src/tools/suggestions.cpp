@@ -28,14 +28,17 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 std::vector<std::string> close_matches(const std::string& wanted, const std::vector<std::string>& candidates,
                                        std::size_t limit) {
   const std::string target = lower(wanted);
-  // Allow roughly one typo per three characters, at least two.
-  const std::size_t tolerance = std::max<std::size_t>(2, target.size() / 3);
+  // Allow roughly one typo per four characters, at least two.
+  const std::size_t tolerance = std::max<std::size_t>(2, target.size() / 4);
   std::vector<std::pair<std::size_t, std::string>> scored;
   for (const auto& candidate : candidates) {
     std::string name = lower(candidate);
     // Compare with the part after a "schema." prefix too, so "positions" finds "tracksolid.positions".
     std::string bare = name.substr(name.find('.') == std::string::npos ? 0 : name.find('.') + 1);
-    std::size_t distance = std::min(edit_distance(target, name), edit_distance(target, bare));
+    // A qualified guess is compared whole; a bare one against bare names too.
+    const bool qualified_guess = target.find('.') != std::string::npos;
+    std::size_t distance = qualified_guess ? edit_distance(target, name)
+                                           : std::min(edit_distance(target, name), edit_distance(target, bare));
     bool contains = !target.empty() && (bare.find(target) != std::string::npos ||
                                         (target.size() > 3 && target.find(bare) != std::string::npos));
     if (contains) distance = std::min<std::size_t>(distance, 1);
