@@ -20,10 +20,17 @@ const json& object_or_empty(const json& params) {
   return params.is_object() ? params : empty;
 }
 
+// json::value() throws when the key holds another type; client-supplied
+// display fields must never turn into an internal error.
+std::string string_field(const json& object, const char* key, std::string fallback = {}) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 std::string client_description(const json& client_info) {
-  if (!client_info.is_object()) return "an unnamed client";
-  const std::string name = client_info.value("name", std::string("an unnamed client"));
-  const std::string version = client_info.value("version", std::string());
+  const std::string name = string_field(client_info, "name", "an unnamed client");
+  const std::string version = string_field(client_info, "version");
   return version.empty() ? name : name + " " + version;
 }
 
@@ -61,7 +68,7 @@ Routed Server::route(const Message& message) {
       const json& params = object_or_empty(note->params);
       auto id = params.find("requestId");
       if (id == params.end() || !(id->is_string() || id->is_number_integer())) return NoReply{};
-      return CancelRequest{*id, params.value("reason", std::string())};
+      return CancelRequest{*id, string_field(params, "reason")};
     }
     spdlog::debug("notification {} needs no action", note->method);
     return NoReply{};

@@ -114,6 +114,16 @@ TEST_CASE_FIXTURE(Fixture, "2025-03-26 sessions get no titles, which that versio
   CHECK_FALSE(result(request(2, "tools/list"))["tools"][0].contains("title"));
 }
 
+TEST_CASE_FIXTURE(Fixture, "odd client display fields never become internal errors") {
+  json params = initialize_params("2025-11-25");
+  params["clientInfo"] = {{"name", 42}, {"version", json::array()}};
+  CHECK(result(request(1, "initialize", params))["protocolVersion"] == "2025-11-25");
+  const Routed routed = server.route(classify(
+      {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}, {"reason", 7}}}}));
+  REQUIRE(std::holds_alternative<CancelRequest>(routed));
+  CHECK(std::get<CancelRequest>(routed).reason.empty());
+}
+
 TEST_CASE_FIXTURE(Fixture, "initialize needs a protocolVersion string") {
   CHECK(error(request(1, "initialize", json::object()))["message"] == "params.protocolVersion: required");
   CHECK(error(request(1, "initialize", {{"protocolVersion", 5}}))["message"] ==

@@ -1,0 +1,108 @@
+// The tools/call worker thread, its FIFO and cancellation.
+#include "mcp/call_worker.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <spdlog/spdlog.h>
+
+namespace fleetmcp::mcp {
+
+CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call)
+    : server_(server), writer_(writer), cancel_running_call_(std::move(cancel_running_call)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+CallWorker::~CallWorker() { shutdown(); }
+
+void CallWorker::submit(PreparedCall call) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    queue_.push_back(Job{std::move(call)});
+  }
+  wake_.notify_one();
+}
+
+void CallWorker::cancel(const nlohmann::json& request_id, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  const std::string why = reason.empty() ? "no reason given" : reason;
+  auto queued = std::find_if(queue_.begin(), queue_.end(), [&](const Job& job) { return job.call.id == request_id; });
+  if (queued != queue_.end()) {
+    spdlog::info("cancelled queued call {} ({}): {}", request_id.dump(), queued->call.tool->name, why);
+    queue_.erase(queued);
+    return;
+  }
+  if (running_ && running_->id == request_id) {
+    spdlog::info("cancelling running call {} ({}): {}", request_id.dump(), running_->tool_name, why);
+    cancel_running_locked();
+    return;
+  }
+  spdlog::debug("cancellation for {} ignored: no such call in flight", request_id.dump());
+}
+
+void CallWorker::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+    if (running_) cancel_running_locked();
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// Holding the mutex keeps the worker from moving to another call while the
+// hook interrupts this one.
+void CallWorker::cancel_running_locked() {
+  if (running_->cancelled->exchange(true)) return;
+  if (cancel_running_call_) cancel_running_call_();
+}
+
+void CallWorker::run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      running_ = Running{job.call.id, job.call.tool->name, job.cancelled};
+    }
+    tools::CallContext context = context_for(job);
+    nlohmann::json response = server_.run_call(job.call, context);
+    {
+      std::lock_guard lock(mutex_);
+      running_.reset();
+    }
+    // A cancelled call's answer is suppressed (stdio.mdx, Cancellation).
+    if (job.cancelled->load()) {
+      spdlog::debug("call {} was cancelled; its response is not sent", job.call.id.dump());
+      continue;
+    }
+    writer_.send(response);
+  }
+}
+
+tools::CallContext CallWorker::context_for(const Job& job) {
+  tools::CallContext context;
+  context.caller = job.call.caller;
+  context.is_cancelled = [flag = job.cancelled] { return flag->load(); };
+  if (job.call.progress_token.is_null()) return context;
+
+  // Progress must increase and must stop once the call is cancelled (progress.mdx).
+  context.progress = [this, flag = job.cancelled, token = job.call.progress_token,
+                      last = -std::numeric_limits<double>::infinity()](
+                         double progress, std::optional<double> total, const std::string& message) mutable {
+    if (flag->load() || !(progress > last)) return;
+    last = progress;
+    nlohmann::json params = {{"progressToken", token}, {"progress", progress}};
+    if (total) params["total"] = *total;
+    if (!message.empty()) params["message"] = message;
+    writer_.send(notification("notifications/progress", std::move(params)));
+  };
+  return context;
+}
+
+}  // namespace fleetmcp::mcp

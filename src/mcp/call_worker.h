@@ -1,0 +1,68 @@
+// Runs tools/call requests one at a time, in arrival order, on one thread —
+// the tools share one database connection — and handles their cancellation.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "mcp/message_writer.h"
+#include "mcp/server.h"
+
+namespace fleetmcp::mcp {
+
+class CallWorker {
+ public:
+  // cancel_running_call interrupts the running handler (the database layer
+  // sends PQcancel); it is called with no call started or finished meanwhile,
+  // so it cannot hit the next call.
+  CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call);
+  ~CallWorker();
+  CallWorker(const CallWorker&) = delete;
+  CallWorker& operator=(const CallWorker&) = delete;
+
+  void submit(PreparedCall call);
+
+  // notifications/cancelled: a queued call is dropped, the running one is
+  // flagged and interrupted; neither is answered. Unknown ids are ignored.
+  void cancel(const nlohmann::json& request_id, const std::string& reason);
+
+  // Drops queued calls, cancels the running one and waits for the thread.
+  void shutdown();
+
+ private:
+  struct Job {
+    PreparedCall call;
+    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+  };
+
+  // What cancel() needs of the call on the worker; the call itself runs unlocked.
+  struct Running {
+    nlohmann::json id;
+    std::string tool_name;
+    std::shared_ptr<std::atomic<bool>> cancelled;
+  };
+
+  void run();
+  tools::CallContext context_for(const Job& job);
+  void cancel_running_locked();
+
+  const Server& server_;
+  MessageWriter& writer_;
+  std::function<void()> cancel_running_call_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  std::optional<Running> running_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fleetmcp::mcp

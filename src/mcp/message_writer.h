@@ -1,0 +1,24 @@
+// The one writer of protocol output: whole messages, one per line, flushed
+// as they are written, safe to call from the reader and the worker at once.
+#pragma once
+
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+namespace fleetmcp::mcp {
+
+class MessageWriter {
+ public:
+  explicit MessageWriter(int output_fd) : output_fd_(output_fd) {}
+
+  // False once the output is gone (client exited); later messages are dropped.
+  bool send(const nlohmann::json& message);
+
+ private:
+  int output_fd_;
+  std::mutex mutex_;
+  bool broken_ = false;
+};
+
+}  // namespace fleetmcp::mcp

@@ -1,0 +1,46 @@
+// The stdio transport: newline-delimited JSON-RPC between two descriptors.
+// The reader thread answers quick requests itself and hands tools/call to
+// one worker; it returns at end of input or when asked to stop.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+
+#include "mcp/server.h"
+
+namespace fleetmcp::mcp {
+
+struct TransportOptions {
+  // Longer lines are answered with -32600 and skipped without being buffered.
+  std::size_t max_message_bytes = 16 * 1024 * 1024;
+  // Interrupts the running tools/call (the database layer's PQcancel). Called
+  // from the reader thread on notifications/cancelled, end of input and stop.
+  std::function<void()> cancel_running_call;
+};
+
+class StdioTransport {
+ public:
+  enum class StopReason { end_of_input, stop_requested };
+
+  StdioTransport(Server& server, TransportOptions options = {});
+  ~StdioTransport();
+  StdioTransport(const StdioTransport&) = delete;
+  StdioTransport& operator=(const StdioTransport&) = delete;
+
+  // Serves until input_fd reaches EOF or request_stop() is called; then
+  // cancels the running call, waits for it (its response is not sent) and
+  // returns. Call once.
+  StopReason run(int input_fd, int output_fd);
+
+  // Makes run() return soon. Async-signal-safe: callable from a SIGTERM handler.
+  void request_stop() noexcept;
+
+ private:
+  Server& server_;
+  TransportOptions options_;
+  int stop_pipe_[2] = {-1, -1};  // self-pipe: a byte written here wakes the reader
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace fleetmcp::mcp

@@ -1,0 +1,339 @@
+// Tests the stdio transport over real pipes: whole sessions in both eras,
+// framing errors on the wire, cancellation of queued and running calls,
+// progress, end of input and stop requests.
+#include <poll.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "mcp/stdio_transport.h"
+
+using namespace fleetmcp;
+using namespace fleetmcp::mcp;
+using nlohmann::json;
+
+namespace {
+
+// Lets a test hold a tool inside its handler and see cancellation arrive.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool open = false;
+  int started = 0;
+  int cancel_hooks = 0;
+
+  void wait_started(int count) {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return started >= count; });
+  }
+  void mark_started() {
+    std::lock_guard lock(mutex);
+    ++started;
+    changed.notify_all();
+  }
+  void release() {
+    std::lock_guard lock(mutex);
+    open = true;
+    changed.notify_all();
+  }
+  // What the database layer's PQcancel stands for here.
+  int hooks() {
+    std::lock_guard lock(mutex);
+    return cancel_hooks;
+  }
+  void cancel_hook() {
+    std::lock_guard lock(mutex);
+    ++cancel_hooks;
+    changed.notify_all();
+  }
+  // Waits for release() or for the call's cancellation.
+  bool wait(tools::CallContext& context) {
+    mark_started();
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return open || context.is_cancelled(); });
+    return open;
+  }
+};
+
+tools::ToolRegistry gated_registry(Gate& gate) {
+  tools::ToolRegistry registry;
+  registry.add({"fast", "", "Answers at once.", {{"type", "object"}}, nullptr,
+                [](const json& arguments, tools::CallContext&) {
+                  return tools::ToolResult{"fast " + arguments.value("n", std::string())};
+                }});
+  registry.add({"gated", "", "Waits for the test or for cancellation.", {{"type", "object"}}, nullptr,
+                [&gate](const json&, tools::CallContext& context) {
+                  return tools::ToolResult{gate.wait(context) ? "released" : "cancelled"};
+                }});
+  registry.add({"counting", "", "Reports progress.", {{"type", "object"}}, nullptr,
+                [](const json&, tools::CallContext& context) {
+                  context.progress(1, 3, "first batch");
+                  context.progress(1, 3, "no progress made");  // not an increase: never sent
+                  context.progress(2, 3, "");
+                  return tools::ToolResult{"counted"};
+                }});
+  return registry;
+}
+
+json request(json id, std::string method, json params = json::object()) {
+  return {{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", std::move(method)}, {"params", std::move(params)}};
+}
+
+json call(json id, std::string tool, json meta = nullptr) {
+  json params = {{"name", std::move(tool)}, {"arguments", json::object()}};
+  if (!meta.is_null()) params["_meta"] = std::move(meta);
+  return request(std::move(id), "tools/call", std::move(params));
+}
+
+json cancel(json id) {
+  return {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", std::move(id)}, {"reason", "test"}}}};
+}
+
+// A server running on its own thread behind two pipes, driven like a client would.
+struct Session {
+  Gate gate;
+  tools::ToolRegistry registry = gated_registry(gate);
+  Server server{ServerInfo{"fleetmcp", "", "0.0.1", "instructions", std::chrono::minutes(1)}, registry,
+                CallerPolicy{"tester", false}};
+  StdioTransport transport;
+  int to_server[2] = {-1, -1};
+  int from_server[2] = {-1, -1};
+  std::thread runner;
+  StdioTransport::StopReason reason = StdioTransport::StopReason::end_of_input;
+  std::string pending;
+
+  explicit Session(std::size_t max_message_bytes = 16 * 1024 * 1024)
+      : transport(server, TransportOptions{max_message_bytes, [this] { gate.cancel_hook(); }}) {
+    REQUIRE(pipe(to_server) == 0);
+    REQUIRE(pipe(from_server) == 0);
+    runner = std::thread([this] { reason = transport.run(to_server[0], from_server[1]); });
+  }
+  ~Session() {
+    close_input();
+    if (runner.joinable()) runner.join();
+    for (int fd : {to_server[0], from_server[0], from_server[1]})
+      if (fd >= 0) close(fd);
+  }
+
+  void send_raw(const std::string& line) {
+    for (std::size_t done = 0; done < line.size();) {
+      const ssize_t n = write(to_server[1], line.data() + done, line.size() - done);
+      REQUIRE(n > 0);
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  void send(const json& message) { send_raw(message.dump() + "\n"); }
+
+  // The next line of output, or nullopt at EOF. The 10 s poll only keeps a
+  // broken build from hanging the suite; nothing here measures speed.
+  std::optional<json> next_message() {
+    for (;;) {
+      if (auto newline = pending.find('\n'); newline != std::string::npos) {
+        std::string line = pending.substr(0, newline);
+        pending.erase(0, newline + 1);
+        return json::parse(line);
+      }
+      pollfd fd{from_server[0], POLLIN, 0};
+      REQUIRE_MESSAGE(poll(&fd, 1, 10000) == 1, "no output from the server");
+      char buffer[4096];
+      const ssize_t n = read(from_server[0], buffer, sizeof buffer);
+      if (n <= 0) return std::nullopt;
+      pending.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  json receive() {
+    auto message = next_message();
+    REQUIRE(message.has_value());
+    return *message;
+  }
+
+  void close_input() {
+    if (to_server[1] >= 0) close(to_server[1]);
+    to_server[1] = -1;
+  }
+  // Ends the session and returns whatever output remained.
+  std::vector<json> finish() {
+    close_input();
+    runner.join();
+    close(from_server[1]);
+    from_server[1] = -1;
+    std::vector<json> rest;
+    while (auto message = next_message()) rest.push_back(*message);
+    return rest;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a legacy session: initialize, list, call, then EOF ends run()") {
+  Session session;
+  session.send(request(1, "initialize",
+                       {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()},
+                        {"clientInfo", {{"name", "sdk"}, {"version", "1"}}}}));
+  const json init = session.receive();
+  CHECK(init["id"] == 1);
+  CHECK(init["result"]["protocolVersion"] == "2025-06-18");
+  session.send({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
+  session.send(request(2, "tools/list"));
+  const json listed = session.receive();
+  CHECK(listed["id"] == 2);
+  CHECK(listed["result"]["tools"].size() == 3);
+  session.send(request(3, "tools/call", {{"name", "fast"}, {"arguments", {{"n", "one"}}}}));
+  const json called = session.receive();
+  CHECK(called["id"] == 3);
+  CHECK(called["result"]["content"][0]["text"] == "fast one");
+  CHECK(session.finish().empty());
+  CHECK(session.reason == StdioTransport::StopReason::end_of_input);
+}
+
+TEST_CASE("a modern session: discover, then calls with the envelope") {
+  Session session;
+  const json meta = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                     {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+  session.send(request("d", "server/discover", {{"_meta", meta}}));
+  const json discovered = session.receive();
+  CHECK(discovered["result"]["supportedVersions"][0] == "2026-07-28");
+  session.send(call("c", "fast", meta));
+  const json called = session.receive();
+  CHECK(called["result"]["resultType"] == "complete");
+  CHECK(called["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "fleetmcp");
+}
+
+TEST_CASE("framing errors are answered on the wire and the session carries on") {
+  Session session;
+  session.send_raw("this is not json\n");
+  json reply = session.receive();
+  CHECK(reply["error"]["code"] == -32700);
+  CHECK_FALSE(reply.contains("id"));
+
+  session.send_raw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xffng\"}\n");
+  CHECK(session.receive()["error"]["code"] == -32700);
+
+  session.send_raw(std::string(100000, '[') + std::string(100000, ']') + "\n");
+  CHECK(session.receive()["error"]["code"] == -32600);
+
+  session.send_raw(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])" "\n");
+  CHECK(session.receive()["error"]["code"] == -32600);
+
+  session.send_raw("\n   \r\n");  // blank lines are not messages
+  session.send(request(9, "no/such/method"));
+  reply = session.receive();
+  CHECK(reply["id"] == 9);
+  CHECK(reply["error"]["code"] == -32601);
+
+  session.send(request(10, "ping"));
+  CHECK(session.receive()["id"] == 10);
+}
+
+TEST_CASE("a line over the default 16 MiB cap is refused and the next line is served") {
+  Session session;
+  const std::string huge = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" +
+                           std::string(17 * 1024 * 1024, 'a') + "\"}}\n";
+  session.send_raw(huge);
+  const json refused = session.receive();
+  CHECK(refused["error"]["code"] == -32600);
+  CHECK(std::string(refused["error"]["message"]).find("too large") != std::string::npos);
+  session.send(request(2, "ping"));
+  CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("the cap is configurable") {
+  Session session(64);
+  session.send(request(1, "tools/call", {{"name", "fast"}, {"arguments", {{"n", std::string(100, 'x')}}}}));
+  CHECK(session.receive()["error"]["code"] == -32600);
+  session.send(request(2, "ping"));
+  CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("quick requests are answered while a call runs; calls run one at a time in order") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.send(call(2, "fast"));
+  session.send(request(3, "tools/list"));
+  CHECK(session.receive()["id"] == 3);  // answered by the reader while call 1 blocks the worker
+  session.gate.release();
+  CHECK(session.receive()["id"] == 1);
+  CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("cancelling a queued call removes it without a response") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.send(call(2, "fast"));
+  session.send(cancel(2));
+  session.send(request(3, "ping"));
+  CHECK(session.receive()["id"] == 3);  // the reader has handled the cancellation by now
+  session.gate.release();
+  session.send(call(4, "fast"));
+  const json first = session.receive();
+  CHECK(first["id"] == 1);
+  CHECK(first["result"]["content"][0]["text"] == "released");
+  CHECK(session.receive()["id"] == 4);  // call 2 would have come before this
+  CHECK(session.gate.hooks() == 0);  // nothing was running for it to interrupt
+}
+
+TEST_CASE("cancelling the running call interrupts it and suppresses its response") {
+  Session session;
+  session.send(call("long", "gated"));
+  session.gate.wait_started(1);
+  session.send(cancel("long"));
+  session.send(call("next", "fast"));
+  CHECK(session.receive()["id"] == "next");  // the worker answers in order, so "long" sent nothing
+  CHECK(session.gate.hooks() == 1);
+}
+
+TEST_CASE("cancellations for unknown or finished requests are ignored") {
+  Session session;
+  session.send(call(1, "fast"));
+  CHECK(session.receive()["id"] == 1);
+  session.send(cancel(1));
+  session.send(cancel("never-sent"));
+  session.send(request(2, "ping"));
+  CHECK(session.receive()["id"] == 2);
+  CHECK(session.gate.hooks() == 0);
+}
+
+TEST_CASE("progress notifications carry the client's token, increase, and precede the result") {
+  Session session;
+  session.send(call(1, "counting", {{"progressToken", "tok"}}));
+  const json first = session.receive();
+  CHECK(first["method"] == "notifications/progress");
+  CHECK(first["params"] == json{{"progressToken", "tok"}, {"progress", 1.0}, {"total", 3.0}, {"message", "first batch"}});
+  const json second = session.receive();
+  CHECK(second["params"] == json{{"progressToken", "tok"}, {"progress", 2.0}, {"total", 3.0}});
+  CHECK(session.receive()["id"] == 1);
+}
+
+TEST_CASE("no progress is sent without a token") {
+  Session session;
+  session.send(call(1, "counting"));
+  CHECK(session.receive()["id"] == 1);
+}
+
+TEST_CASE("end of input cancels the running call, drops queued ones and returns") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.send(call(2, "fast"));
+  CHECK(session.finish().empty());  // neither call answers after the client hung up
+  CHECK(session.gate.hooks() == 1);
+  CHECK(session.reason == StdioTransport::StopReason::end_of_input);
+}
+
+TEST_CASE("request_stop ends run() with the input still open") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.transport.request_stop();
+  session.runner.join();
+  CHECK(session.reason == StdioTransport::StopReason::stop_requested);
+  CHECK(session.gate.hooks() == 1);
+}
