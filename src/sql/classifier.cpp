@@ -253,7 +253,9 @@ class StatementChecker {
   std::string statement_name(std::size_t head) const {
     std::string name = uppercase(tokens_[head].text);
     if (!word_at(head, "create") && !word_at(head, "drop") && !word_at(head, "alter")) return name;
-    for (std::size_t index = head + 1; index < size() && tokens_[index].kind == TokenKind::Word; ++index) {
+    constexpr std::size_t kMostWords = 4;  // CREATE OR REPLACE FUNCTION
+    const std::size_t end = std::min(size(), head + kMostWords);
+    for (std::size_t index = head + 1; index < end && tokens_[index].kind == TokenKind::Word; ++index) {
       name += " " + uppercase(tokens_[index].text);
       const auto is_modifier = [&](std::string_view modifier) { return is_word(tokens_[index], modifier); };
       if (std::none_of(kObjectModifiers.begin(), kObjectModifiers.end(), is_modifier)) break;

@@ -494,6 +494,36 @@ TEST_CASE("classifier: quoted analyst text in a reason is short, valid UTF-8 wit
   CHECK(long_word.reason.size() < 200);
 }
 
+TEST_CASE("classifier: deep nesting and long inputs are handled without recursion") {
+  const std::size_t depth = 100'000;
+  SUBCASE("a deeply parenthesised query") {
+    const Verdict verdict = classify(std::string(depth, '(') + "SELECT 1" + std::string(depth, ')'));
+    CHECK(verdict.allowed);
+    CHECK(verdict.kind == StatementKind::Select);
+  }
+  SUBCASE("deeply nested WITH, data-modifying at the bottom") {
+    std::string sql;
+    for (std::size_t i = 0; i < depth / 10; ++i) sql += "WITH a AS (";
+    sql += "DELETE FROM t";
+    for (std::size_t i = 0; i < depth / 10; ++i) sql += ") SELECT 1";
+    const Verdict verdict = classify(sql);
+    CHECK_FALSE(verdict.allowed);
+    CHECK(verdict.reason.find("(DELETE inside WITH)") != std::string::npos);
+  }
+  SUBCASE("a long run of statement-name words keeps the reason short") {
+    std::string sql = "CREATE";
+    for (std::size_t i = 0; i < depth; ++i) sql += " OR";
+    CHECK(classify(sql).reason.starts_with("CREATE OR OR OR is not allowed"));
+  }
+  SUBCASE("a query a megabyte long") {
+    std::string sql = "SELECT 1";
+    while (sql.size() < 1'000'000) sql += " + length('x') -- c\n";
+    const Verdict verdict = classify(sql + "; DELETE FROM t");
+    CHECK_FALSE(verdict.allowed);
+    CHECK(verdict.error_offset == sql.size() + 2);
+  }
+}
+
 TEST_CASE("classifier: random bytes never throw and verdicts stay consistent") {
   std::mt19937 random(4242);
   const std::vector<std::string_view> pieces = {
