@@ -30,14 +30,15 @@ std::string utc_timestamp() {
 }  // namespace
 
 void init_logging(const std::string& level) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("fleetmcp", sink);
+  // Two sinks, because a pattern belongs to a sink; the _mt console sinks share
+  // one process-wide mutex, so lines from both never interleave.
+  auto logger = std::make_shared<spdlog::logger>("fleetmcp", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("[%Y-%m-%dT%H:%M:%S.%e] [%l] %v");
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 
-  auto audit = std::make_shared<spdlog::logger>("audit", sink);
+  auto audit = std::make_shared<spdlog::logger>("audit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   audit->set_pattern("%v");
   audit->set_level(spdlog::level::info);
   audit->flush_on(spdlog::level::info);

@@ -1,5 +1,5 @@
 // stderr logging for people (spdlog) and the audit trail (one JSON line per
-// tools/call). Both share one sink so their lines never interleave.
+// tools/call). Their lines never interleave.
 #pragma once
 
 #include <string>
