@@ -35,9 +35,7 @@ bool is_punctuation(const Token& token, char c) {
   return token.kind == TokenKind::Punctuation && token.text.size() == 1 && token.text[0] == c;
 }
 
-bool is_name(const Token& token) {
-  return token.kind == TokenKind::Word || token.kind == TokenKind::QuotedIdentifier;
-}
+bool is_name(const Token& token) { return token.kind == TokenKind::Word || token.kind == TokenKind::QuotedIdentifier; }
 
 std::size_t end_of(const Token& token) { return token.offset + token.text.size(); }
 
@@ -46,7 +44,11 @@ std::size_t end_of(const Token& token) { return token.offset + token.text.size()
 std::size_t utf8_sequence_length(std::string_view text, std::size_t index) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[index + k]); };
   const unsigned char lead = byte(0);
-  const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  const std::size_t length = lead < 0x80           ? 1
+                             : (lead >> 5) == 0x6  ? 2
+                             : (lead >> 4) == 0xE  ? 3
+                             : (lead >> 3) == 0x1E ? 4
+                                                   : 0;
   if (length == 0 || index + length > text.size()) return 0;
   char32_t code_point = length == 1 ? lead : lead & (0x7F >> length);
   for (std::size_t k = 1; k < length; ++k) {
@@ -91,50 +93,48 @@ Verdict refused(std::string reason, std::size_t offset) {
   return verdict;
 }
 
-constexpr std::string_view kReadOnly = " is not allowed: fleetmcp is read-only. Use SELECT (or WITH … SELECT) to read data.";
+constexpr std::string_view kReadOnly =
+    " is not allowed: fleetmcp is read-only. Use SELECT (or WITH … SELECT) to read data.";
 constexpr std::string_view kOwnTransaction =
     " is not allowed: fleetmcp runs each query in its own read-only transaction, so send just the query.";
 constexpr std::string_view kSessionState =
     " is not allowed: it changes session state. Send one plain query (SELECT, WITH, VALUES, TABLE or EXPLAIN).";
 constexpr std::string_view kProcedural = " is not allowed: it runs procedural code. Write the logic as one SELECT.";
 
-struct RefusedStatement {
-  std::string_view keyword;
+// Statements named in a refusal, grouped by why fleetmcp refuses them.
+constexpr std::array<std::string_view, 22> kWrites = {
+    "insert", "update",  "delete",  "merge",   "truncate", "copy",      "create", "drop",
+    "alter",  "grant",   "revoke",  "comment", "security", "reassign",  "import", "refresh",
+    "vacuum", "analyze", "analyse", "cluster", "reindex",  "checkpoint"};
+constexpr std::array<std::string_view, 8> kTransactionControl = {"begin",    "start", "commit",    "end",
+                                                                 "rollback", "abort", "savepoint", "release"};
+constexpr std::array<std::string_view, 13> kSessionCommands = {"reset", "discard", "listen",  "unlisten",   "notify",
+                                                               "load",  "prepare", "execute", "deallocate", "declare",
+                                                               "fetch", "move",    "close"};
+constexpr std::array<std::string_view, 2> kProceduralCode = {"do", "call"};
+constexpr std::array<std::string_view, 1> kSet = {"set"};
+constexpr std::array<std::string_view, 1> kShow = {"show"};
+constexpr std::array<std::string_view, 1> kLock = {"lock"};
+
+struct StatementFamily {
+  std::span<const std::string_view> keywords;
   std::string_view explanation;  // follows the statement's name in the reason
 };
 
-constexpr std::array kRefusedStatements = {
-    RefusedStatement{"insert", kReadOnly},      RefusedStatement{"update", kReadOnly},
-    RefusedStatement{"delete", kReadOnly},      RefusedStatement{"merge", kReadOnly},
-    RefusedStatement{"truncate", kReadOnly},    RefusedStatement{"copy", kReadOnly},
-    RefusedStatement{"create", kReadOnly},      RefusedStatement{"drop", kReadOnly},
-    RefusedStatement{"alter", kReadOnly},       RefusedStatement{"grant", kReadOnly},
-    RefusedStatement{"revoke", kReadOnly},      RefusedStatement{"comment", kReadOnly},
-    RefusedStatement{"security", kReadOnly},    RefusedStatement{"reassign", kReadOnly},
-    RefusedStatement{"import", kReadOnly},      RefusedStatement{"refresh", kReadOnly},
-    RefusedStatement{"vacuum", kReadOnly},      RefusedStatement{"analyze", kReadOnly},
-    RefusedStatement{"analyse", kReadOnly},     RefusedStatement{"cluster", kReadOnly},
-    RefusedStatement{"reindex", kReadOnly},     RefusedStatement{"checkpoint", kReadOnly},
-    RefusedStatement{"begin", kOwnTransaction}, RefusedStatement{"start", kOwnTransaction},
-    RefusedStatement{"commit", kOwnTransaction}, RefusedStatement{"end", kOwnTransaction},
-    RefusedStatement{"rollback", kOwnTransaction}, RefusedStatement{"abort", kOwnTransaction},
-    RefusedStatement{"savepoint", kOwnTransaction}, RefusedStatement{"release", kOwnTransaction},
-    RefusedStatement{"reset", kSessionState},   RefusedStatement{"discard", kSessionState},
-    RefusedStatement{"listen", kSessionState},  RefusedStatement{"unlisten", kSessionState},
-    RefusedStatement{"notify", kSessionState},  RefusedStatement{"load", kSessionState},
-    RefusedStatement{"prepare", kSessionState}, RefusedStatement{"execute", kSessionState},
-    RefusedStatement{"deallocate", kSessionState}, RefusedStatement{"declare", kSessionState},
-    RefusedStatement{"fetch", kSessionState},   RefusedStatement{"move", kSessionState},
-    RefusedStatement{"close", kSessionState},   RefusedStatement{"do", kProcedural},
-    RefusedStatement{"call", kProcedural},
-    RefusedStatement{"set", " is not allowed: settings are fixed by fleetmcp. Read one with SELECT current_setting('name')."},
-    RefusedStatement{"show", " is not supported: read a setting with SELECT current_setting('name') instead."},
-    RefusedStatement{"lock", " is not allowed: fleetmcp never takes locks. Use SELECT to read data."},
+constexpr std::array kStatementFamilies = {
+    StatementFamily{kWrites, kReadOnly},
+    StatementFamily{kTransactionControl, kOwnTransaction},
+    StatementFamily{kSessionCommands, kSessionState},
+    StatementFamily{kProceduralCode, kProcedural},
+    StatementFamily{kSet,
+                    " is not allowed: settings are fixed by fleetmcp. Read one with SELECT current_setting('name')."},
+    StatementFamily{kShow, " is not supported: read a setting with SELECT current_setting('name') instead."},
+    StatementFamily{kLock, " is not allowed: fleetmcp never takes locks. Use SELECT to read data."},
 };
 
 // Words that PostgreSQL's statements put between CREATE/DROP/ALTER and the kind of object.
 constexpr std::array<std::string_view, 14> kObjectModifiers = {
-    "or",     "replace",      "temp",      "temporary", "unlogged", "global", "local",
+    "or",     "replace",      "temp",      "temporary", "unlogged", "global",  "local",
     "unique", "materialized", "recursive", "foreign",   "event",    "trusted", "procedural"};
 
 std::optional<StatementKind> allowed_kind(const Token& token) {
@@ -170,7 +170,7 @@ class StatementChecker {
       if (head != 0) return refused("EXPLAIN must come first, outside any parentheses.", tokens_[head].offset);
       query_start = read_explain_options(head + 1, analyze_offset);
       if (query_start >= size()) {
-        return refused("EXPLAIN needs a query to explain, e.g. EXPLAIN SELECT … .", end_of(tokens_.back()));
+        return refused("EXPLAIN needs a query to explain, such as EXPLAIN SELECT * FROM t.", end_of(tokens_.back()));
       }
       const std::size_t inner_head = skip_open_parentheses(query_start);
       if (inner_head >= size() || !allowed_kind(tokens_[inner_head])) {
@@ -178,7 +178,8 @@ class StatementChecker {
         inner.reason = "Inside EXPLAIN: " + inner.reason;
         return inner;
       }
-      if (is_word(tokens_[inner_head], "explain")) return refused("EXPLAIN cannot be nested.", tokens_[inner_head].offset);
+      if (is_word(tokens_[inner_head], "explain"))
+        return refused("EXPLAIN cannot be nested.", tokens_[inner_head].offset);
     }
     if (std::optional<Verdict> violation = find_violation(query_start)) return *violation;
 
@@ -198,10 +199,14 @@ class StatementChecker {
 
  private:
   std::size_t size() const { return tokens_.size(); }
-  bool word_at(std::size_t index, std::string_view lower) const { return index < size() && is_word(tokens_[index], lower); }
+  bool word_at(std::size_t index, std::string_view lower) const {
+    return index < size() && is_word(tokens_[index], lower);
+  }
   bool punctuation_at(std::size_t index, char c) const { return index < size() && is_punctuation(tokens_[index], c); }
   bool name_at(std::size_t index) const { return index < size() && is_name(tokens_[index]); }
-  std::size_t offset_at(std::size_t index) const { return index < size() ? tokens_[index].offset : end_of(tokens_.back()); }
+  std::size_t offset_at(std::size_t index) const {
+    return index < size() ? tokens_[index].offset : end_of(tokens_.back());
+  }
 
   // closing[i] is the index of the ')' matching a '(' at i, or size() when it is never closed.
   static std::vector<std::size_t> match_parentheses(Tokens tokens) {
@@ -227,12 +232,14 @@ class StatementChecker {
   }
 
   Verdict refuse_head(std::size_t head) const {
-    if (head >= size()) return refused(std::string("A query must start with ") + std::string(kAllowedStatements) + ".", offset_at(head));
+    if (head >= size())
+      return refused(std::string("A query must start with ") + std::string(kAllowedStatements) + ".", offset_at(head));
     const Token& token = tokens_[head];
     if (token.kind == TokenKind::Word) {
-      for (const RefusedStatement& statement : kRefusedStatements) {
-        if (equals_ignoring_case(token.text, statement.keyword)) {
-          return refused(statement_name(head) + std::string(statement.explanation), token.offset);
+      for (const StatementFamily& family : kStatementFamilies) {
+        const auto names_it = [&](std::string_view keyword) { return equals_ignoring_case(token.text, keyword); };
+        if (std::any_of(family.keywords.begin(), family.keywords.end(), names_it)) {
+          return refused(statement_name(head) + std::string(family.explanation), token.offset);
         }
       }
       return refused("'" + printable(token.text) + "' does not start a query fleetmcp can run: send one " +
@@ -240,9 +247,10 @@ class StatementChecker {
                      token.offset);
     }
     if (token.text == "\\") {
-      return refused("psql backslash commands such as \\d are not SQL: use the catalog tools or a SELECT on "
-                     "information_schema instead.",
-                     token.offset);
+      return refused(
+          "psql backslash commands such as \\d are not SQL: use the catalog tools or a SELECT on "
+          "information_schema instead.",
+          token.offset);
     }
     return refused("A query must start with " + std::string(kAllowedStatements) + "; found '" + printable(token.text) +
                        "' at position " + std::to_string(token.offset) + ".",
@@ -354,7 +362,8 @@ class StatementChecker {
   std::string_view locking_clause(std::size_t index) const {
     if (word_at(index + 1, "update")) return "FOR UPDATE";
     if (word_at(index + 1, "share")) return "FOR SHARE";
-    if (word_at(index + 1, "no") && word_at(index + 2, "key") && word_at(index + 3, "update")) return "FOR NO KEY UPDATE";
+    if (word_at(index + 1, "no") && word_at(index + 2, "key") && word_at(index + 3, "update"))
+      return "FOR NO KEY UPDATE";
     if (word_at(index + 1, "key") && word_at(index + 2, "share")) return "FOR KEY SHARE";
     return {};
   }
@@ -378,7 +387,8 @@ class StatementChecker {
       mark(at + 1, WithPosition::InsideWith);
       at = after_group(at);
       if (word_at(at, "search") && !skip_search_clause(at)) return malformed_with(at, "SEARCH … BY columns SET column");
-      if (word_at(at, "cycle") && !skip_cycle_clause(at)) return malformed_with(at, "CYCLE columns SET column … USING column");
+      if (word_at(at, "cycle") && !skip_cycle_clause(at))
+        return malformed_with(at, "CYCLE columns SET column … USING column");
       if (!punctuation_at(at, ',')) break;
       ++at;
     }

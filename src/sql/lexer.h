@@ -19,7 +19,7 @@ enum class TokenKind {
   Operator,          // ::, ->>, @>, <=, !=, ||, +
   Punctuation,       // ( ) , [ ] . .. : and any byte PostgreSQL would reject as a token
   Semicolon,
-  Comment,           // -- to end of line, or /* … */ with nesting
+  Comment,  // -- to end of line, or /* … */ with nesting
   Whitespace,
 };
 

@@ -527,10 +527,11 @@ TEST_CASE("classifier: deep nesting and long inputs are handled without recursio
 TEST_CASE("classifier: random bytes never throw and verdicts stay consistent") {
   std::mt19937 random(4242);
   const std::vector<std::string_view> pieces = {
-      "SELECT", "WITH", "x", "AS", "(", ")", "DELETE", "FROM", "t", "FOR", "UPDATE", "SHARE", "INTO", ";",
-      "'a'",    "$$b$$", "--c\n", "/*d*/", ",", "EXPLAIN", "ANALYZE", "1", " ", "INSERT", "VALUES", "TABLE",
-      "'",      "\"",    "$",    "/*",    "E'\\'", "U&\"q\"", "NOT", "MATERIALIZED", "SEARCH", "CYCLE", "SET",
-      "USING",  "\xff",  "\n",   "KEY",   "NO",    "RECURSIVE", "MERGE"};
+      "SELECT", "WITH",    "x",       "AS",    "(",       ")",      "DELETE",       "FROM",   "t",
+      "FOR",    "UPDATE",  "SHARE",   "INTO",  ";",       "'a'",    "$$b$$",        "--c\n",  "/*d*/",
+      ",",      "EXPLAIN", "ANALYZE", "1",     " ",       "INSERT", "VALUES",       "TABLE",  "'",
+      "\"",     "$",       "/*",      "E'\\'", "U&\"q\"", "NOT",    "MATERIALIZED", "SEARCH", "CYCLE",
+      "SET",    "USING",   "\xff",    "\n",    "KEY",     "NO",     "RECURSIVE",    "MERGE"};
   std::uniform_int_distribution<std::size_t> count(0, 24);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> byte(0, 255);
