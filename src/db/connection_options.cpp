@@ -26,7 +26,9 @@ std::map<std::string, std::string> connection_parameters(const std::string& dsn,
   // statement on, and a RESET/DISCARD returns to them rather than to the role's.
   std::string session_options = " -c default_transaction_read_only=on -c statement_timeout=" +
                                 std::to_string(defaults.statement_timeout_s) + "s" +
-                                " -c DateStyle=ISO -c IntervalStyle=iso_8601";
+                                " -c DateStyle=ISO -c IntervalStyle=iso_8601"
+                                // The SQL guard reads 'a\' as a complete string; so must the server.
+                                " -c standard_conforming_strings=on";
   params["options"] += session_options;
   params["client_encoding"] = "UTF8";
   params.try_emplace("application_name", defaults.application_name);

@@ -1,5 +1,6 @@
 #include "db/error_report.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <pqxx/except>
@@ -60,6 +61,24 @@ std::string sqlstate_of(const pqxx::sql_error& failure) {
 }
 
 }  // namespace
+
+std::string caret_context(const std::string& statement, std::size_t offset) {
+  offset = std::min(offset, statement.size());
+  std::size_t line_start = statement.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = (line_start == std::string::npos || line_start >= offset) ? 0 : line_start + 1;
+  if (offset > 0 && statement[offset - 1] == '\n') line_start = offset;
+  std::size_t line_end = statement.find('\n', offset);
+  if (line_end == std::string::npos) line_end = statement.size();
+  std::size_t line_number = 1;
+  for (std::size_t i = 0; i < line_start; ++i) line_number += statement[i] == '\n' ? 1 : 0;
+  const std::string label = "LINE " + std::to_string(line_number) + ": ";
+  std::string line = statement.substr(line_start, line_end - line_start);
+  // Count characters, not bytes, so the caret stands under the right glyph.
+  std::size_t column = 0;
+  for (std::size_t i = line_start; i < offset; ++i)
+    if ((static_cast<unsigned char>(statement[i]) & 0xC0) != 0x80) ++column;
+  return label + line + "\n" + std::string(label.size() + column, ' ') + "^";
+}
 
 ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
                               const ErrorAdviceInputs& inputs) {

@@ -33,6 +33,10 @@ struct ErrorAdviceInputs {
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
                               bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
 
+// "LINE 2: …text of line 2…\n          ^" for a 0-based byte offset into
+// `statement`, as PostgreSQL draws it (used for the guard's refusals).
+std::string caret_context(const std::string& statement, std::size_t offset);
+
 // The same from the exception libpqxx throws (filling in a SQLSTATE that
 // libpqxx 7.10 leaves empty for some error classes, e.g. 42501).
 ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,

@@ -74,7 +74,8 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
   json facts = {{"sql", sql}};
   sql::Verdict verdict = sql::classify(sql);
   if (!verdict.allowed) {
-    ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason);
+    ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason + "\n" +
+                                           db::caret_context(sql, verdict.error_offset));
     facts["refused"] = verdict.reason;
     refusal.audit_facts = std::move(facts);
     return refusal;

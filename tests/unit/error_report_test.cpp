@@ -50,3 +50,11 @@ TEST_CASE("DETAIL is kept") {
   CHECK(report.detail == "Key (id)=(1) already exists.");
   CHECK(report.to_text().find("DETAIL: Key (id)=(1)") != std::string::npos);
 }
+
+TEST_CASE("caret_context draws the line and a caret under the offset") {
+  CHECK(caret_context("SELECT 1; COMMIT", 10) == "LINE 1: SELECT 1; COMMIT\n                  ^");
+  CHECK(caret_context("SELECT 1\nFROM t FOR UPDATE", 16) == "LINE 2: FROM t FOR UPDATE\n               ^");
+  // Offset 12 is the byte after ';' — character 11, since é takes two bytes.
+  CHECK(caret_context("SELECT 'é'; x", 12) == "LINE 1: SELECT 'é'; x\n                   ^");
+  CHECK(caret_context("", 5) == "LINE 1: \n        ^");
+}
