@@ -1,6 +1,7 @@
 #include "serve.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -47,9 +48,16 @@ int serve_stdio(const Config& config) {
   spdlog::info("fleetmcp {} serving MCP on stdio (caller {}, schemas {}, database {})", FLEETMCP_VERSION,
                config.caller, config.readable_schemas_text(),
                config.database_url.empty() ? "not configured" : session.masked_dsn());
+  session.connect_in_background();
   auto reason = transport.run(STDIN_FILENO, STDOUT_FILENO);
   running_transport = nullptr;
   spdlog::info("stopping: {}", reason == mcp::StdioTransport::StopReason::end_of_input ? "end of input" : "signal");
+  if (session.still_connecting()) {
+    // A connect to an unreachable host can block for connect_timeout; the
+    // client is gone, so do not make it wait for that.
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   return 0;
 }
 

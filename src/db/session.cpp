@@ -6,7 +6,22 @@ namespace fleetmcp::db {
 
 Session::Session(std::string dsn, SessionDefaults defaults) : dsn_(std::move(dsn)), defaults_(std::move(defaults)) {}
 
-Session::~Session() = default;
+Session::~Session() {
+  if (warm_up_.joinable()) warm_up_.join();
+}
+
+void Session::connect_in_background() {
+  if (dsn_.empty() || warm_up_.joinable()) return;
+  connecting_ = true;
+  warm_up_ = std::thread([this] {
+    try {
+      connection();
+    } catch (const std::exception& failure) {
+      spdlog::debug("background connect failed (the first call will retry): {}", failure.what());
+    }
+    connecting_ = false;
+  });
+}
 
 std::string Session::masked_dsn() const { return mask_password(dsn_); }
 

@@ -3,11 +3,13 @@
 // connection was lost, and can be cancelled from another thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -40,6 +42,14 @@ class Session {
   // Opens the connection now if there is none (throws DatabaseUnavailable).
   pqxx::connection& connection();
 
+  // Starts connecting on a background thread, so the first tool call does not
+  // pay for the connect while the client's handshake needs no database at all.
+  // A failure is only logged: the first call tries again and reports it.
+  void connect_in_background();
+
+  // True while that background connect is still under way.
+  bool still_connecting() const { return connecting_.load(); }
+
   std::string masked_dsn() const;
 
  private:
@@ -51,6 +61,8 @@ class Session {
   SessionDefaults defaults_;
   mutable std::mutex connection_mutex_;  // guards connection_ against cancel from other threads
   std::unique_ptr<pqxx::connection> connection_;
+  std::thread warm_up_;
+  std::atomic<bool> connecting_{false};
 };
 
 template <typename Work>

@@ -485,7 +485,9 @@ json encode_scalar(std::string_view text, unsigned oid, const TypeCatalog& types
 std::string TypeCatalog::load_query() {
   // A true array has a varlena element list (typlen -1) and is not one of the
   // fixed-layout vectors (int2vector, oidvector: typstorage 'p') that only
-  // look like arrays. pg_class.reltype marks the row types of relations.
+  // look like arrays. Composite (row) types and their arrays are left out by
+  // typtype, which needs no per-type look-up in pg_class: this runs on the
+  // first query of every session, so it must stay a couple of milliseconds.
   return R"sql(SELECT t.oid, t.typname,
        CASE WHEN e.oid IS NULL THEN 0
             WHEN e.typtype = 'd' THEN e.typbasetype
@@ -494,8 +496,8 @@ std::string TypeCatalog::load_query() {
 FROM pg_catalog.pg_type t
 LEFT JOIN pg_catalog.pg_type e
        ON e.oid = t.typelem AND t.typlen = -1 AND t.typstorage <> 'p'
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                  WHERE c.reltype IN (t.oid, nullif(t.typelem, 0)) AND c.relkind <> 'c'))sql";
+WHERE t.typtype <> 'c'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type c WHERE c.oid = t.typelem AND c.typtype = 'c'))sql";
 }
 
 void TypeCatalog::add_row(unsigned oid, std::string_view name, unsigned array_element_oid, char array_delimiter) {
