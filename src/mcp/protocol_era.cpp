@@ -12,8 +12,8 @@ namespace {
 using nlohmann::json;
 
 // RFC 5424 severities, as LoggingLevel in the 2026-07-28 schema.
-constexpr std::array<std::string_view, 8> log_levels = {"debug",    "info",  "notice", "warning",
-                                                          "error",    "critical", "alert", "emergency"};
+constexpr std::array<std::string_view, 8> log_levels = {"debug", "info",     "notice", "warning",
+                                                          "error", "critical", "alert",  "emergency"};
 
 std::string meta_field(const char* key) { return std::string("params._meta.") + key; }
 
@@ -91,15 +91,6 @@ ModernEnvelope read_modern_envelope(const json& params) {
   ModernEnvelope envelope{requested, nullptr};
   if (auto info = meta.find(meta_key::client_info); info != meta.end()) envelope.client_info = *info;
   return envelope;
-}
-
-std::string_view era_name(Era era) {
-  switch (era) {
-    case Era::legacy: return "legacy";
-    case Era::modern: return "modern";
-    case Era::undetermined: break;
-  }
-  return "undetermined";
 }
 
 Era StreamEra::admit(std::string_view method, bool has_modern_envelope) const {

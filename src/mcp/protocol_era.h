@@ -54,7 +54,6 @@ bool carries_modern_envelope(const nlohmann::json& params);
 ModernEnvelope read_modern_envelope(const nlohmann::json& params);
 
 enum class Era { undetermined, legacy, modern };
-std::string_view era_name(Era era);
 
 // The era a stream is locked to. The first initialize locks legacy; the first
 // modern request that passes its envelope check (server/discover, or any
