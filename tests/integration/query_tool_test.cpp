@@ -1,0 +1,107 @@
+#include "test_database.h"
+
+using fleetmcp::testing::Toolbox;
+using nlohmann::json;
+
+TEST_CASE("query returns typed columns and rows, and says when it truncated") {
+  Toolbox box;
+  json result = box.data("query", {{"sql", "SELECT device_id, ts FROM tracksolid.positions ORDER BY ts"}, {"max_rows", 5}});
+  CHECK(result["columns"][0] == json{{"name", "device_id"}, {"type", "int4"}});
+  CHECK(result["row_count"] == 5);
+  CHECK(result["rows"].size() == 5);
+  CHECK(result["truncated"] == true);
+  CHECK(result["truncated_reason"] == "rows");
+
+  json exact = box.data("query", {{"sql", "SELECT g FROM generate_series(1, 5) g"}, {"max_rows", 5}});
+  CHECK(exact["truncated"] == false);
+  CHECK(exact["rows"] == json::parse("[[1],[2],[3],[4],[5]]"));
+}
+
+TEST_CASE("the default row count is 1000 and max_rows above MCP_MAX_ROWS is refused") {
+  Toolbox box;
+  json result = box.data("query", {{"sql", "SELECT g FROM generate_series(1, 1500) g"}});
+  CHECK(result["row_count"] == 1000);
+  CHECK(result["truncated"] == true);
+  auto refused = box.call("query", {{"sql", "SELECT 1"}, {"max_rows", 10001}});
+  CHECK(refused.is_error);
+  CHECK(refused.text.find("max_rows") != std::string::npos);
+}
+
+TEST_CASE("the byte cap stops a result and says so") {
+  fleetmcp::Config config;
+  config.max_bytes = 10000;
+  Toolbox box{config};
+  json result = box.data("query", {{"sql", "SELECT repeat('x', 100) FROM generate_series(1, 1000)"}});
+  CHECK(result["truncated"] == true);
+  CHECK(result["truncated_reason"] == "bytes");
+  CHECK(result["row_count"].get<int>() < 100);
+  CHECK(result["row_count"].get<int>() > 50);
+}
+
+TEST_CASE("bind parameters fill $1..$n") {
+  Toolbox box;
+  json result = box.data("query", {{"sql", "SELECT $1::int + 1, $2::text, $3::bool, $4::text IS NULL"},
+                                   {"params", {41, "it's", true, nullptr}}});
+  CHECK(result["rows"][0] == json{42, "it's", true, true});
+}
+
+TEST_CASE("an UPDATE is refused and nothing changes") {
+  Toolbox box;
+  json before = box.data("query", {{"sql", "SELECT count(*) FROM tracksolid.devices WHERE plate IS NULL"}});
+  auto refused = box.call("query", {{"sql", "UPDATE tracksolid.devices SET plate = NULL"}});
+  CHECK(refused.is_error);
+  CHECK(refused.text.find("read-only") != std::string::npos);
+  json after = box.data("query", {{"sql", "SELECT count(*) FROM tracksolid.devices WHERE plate IS NULL"}});
+  CHECK(before["rows"] == after["rows"]);
+}
+
+TEST_CASE("SQL errors carry SQLSTATE and a caret in the analyst's own statement") {
+  Toolbox box;
+  auto result = box.call("query", {{"sql", "SELECT nope\nFROM tracksolid.devices"}});
+  CHECK(result.is_error);
+  CHECK(result.text.find("ERROR 42703") == 0);
+  CHECK(result.text.find("LINE 1: SELECT nope") != std::string::npos);
+  CHECK(result.audit_facts["sqlstate"] == "42703");
+}
+
+TEST_CASE("reading an unreadable schema is a permission error naming the readable schemas, with no rows") {
+  Toolbox box;
+  auto result = box.call("query", {{"sql", "SELECT * FROM infrastructure.service_credentials"}});
+  CHECK(result.is_error);
+  CHECK(result.text.find("42501") != std::string::npos);
+  CHECK(result.text.find("Readable schemas") != std::string::npos);
+  CHECK(result.text.find("demo-secret-") == std::string::npos);
+}
+
+TEST_CASE("EXPLAIN runs outside the cursor and returns the plan") {
+  Toolbox box;
+  json result = box.data("query", {{"sql", "EXPLAIN SELECT * FROM tracksolid.devices"}});
+  CHECK(result["row_count"].get<int>() >= 1);
+  CHECK(result["columns"][0]["name"] == "QUERY PLAN");
+}
+
+TEST_CASE("sample_table returns n rows through the same pipeline") {
+  Toolbox box;
+  json result = box.data("sample_table", {{"schema", "tracksolid"}, {"table", "devices"}, {"n", 3}});
+  CHECK(result["row_count"] == 3);
+  CHECK_FALSE(result["columns"].empty());
+}
+
+TEST_CASE("the session is reset between calls: advisory locks do not survive") {
+  Toolbox box;
+  box.data("query", {{"sql", "SELECT pg_advisory_lock(4242)"}});
+  json held = box.data("query", {{"sql", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"}});
+  CHECK(held["rows"][0][0] == 0);
+}
+
+TEST_CASE("a missing database gives a clear tool error, not a crash") {
+  fleetmcp::Config config;
+  config.database_url = "postgresql://analytics_ro@127.0.0.1:1/tracksolid_db";  // nothing listens on port 1
+  fleetmcp::db::Session session{config.database_url, {}};
+  fleetmcp::tools::ToolEnvironment environment{config, session};
+  auto registry = fleetmcp::tools::make_toolbox(environment);
+  fleetmcp::tools::CallContext context;
+  auto result = registry.find("list_schemas")->handler(json::object(), context);
+  CHECK(result.is_error);
+  CHECK(result.text.find("cannot connect to the database") != std::string::npos);
+}
