@@ -7,12 +7,15 @@
 #include <spdlog/spdlog.h>
 
 #include "db/session.h"
+#include "logging.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
 #include "tools/toolbox.h"
 
 namespace fleetmcp {
 namespace {
+
+using nlohmann::json;
 
 mcp::StdioTransport* running_transport = nullptr;
 
@@ -32,7 +35,14 @@ int serve_stdio(const Config& config) {
   info.title = "fleetmcp — fleet analytics (read-only)";
   info.version = FLEETMCP_VERSION;
   info.instructions = tools::server_instructions(config);
-  mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, false}};
+  mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, false},
+                     [](const std::string& caller, const nlohmann::json& params, const std::string& error) {
+                       write_audit_line({{"caller", caller},
+                                         {"tool", params.is_object() ? params.value("name", json()) : json()},
+                                         {"arguments", params.is_object() ? params.value("arguments", json()) : json()},
+                                         {"outcome", "refused"},
+                                         {"error", error}});
+                     }};
 
   mcp::TransportOptions options;
   options.cancel_running_call = [&session] { session.cancel_running_query(); };

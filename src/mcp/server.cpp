@@ -48,8 +48,23 @@ json progress_token_of(const json& meta) {
 
 }  // namespace
 
-Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers)
-    : info_(std::move(info)), registry_(registry), callers_(std::move(callers)) {}
+Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
+               RefusedCallHook on_refused_call)
+    : info_(std::move(info)),
+      registry_(registry),
+      callers_(std::move(callers)),
+      on_refused_call_(std::move(on_refused_call)) {}
+
+std::string Server::caller_of(const json& params) const {
+  if (callers_.trust_meta_caller && params.is_object()) {
+    auto meta = params.find("_meta");
+    if (meta != params.end() && meta->is_object()) {
+      auto caller = meta->find(meta_key::caller);
+      if (caller != meta->end() && caller->is_string()) return caller->get<std::string>();
+    }
+  }
+  return callers_.default_caller;
+}
 
 Routed Server::route(const Message& message) {
   if (const auto* request = std::get_if<Request>(&message)) {
@@ -95,7 +110,14 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "initialize") return reply(initialize(request.params));
   if (request.method == "server/discover") return reply(discover());
   if (request.method == "tools/list") return reply(list_tools(era, request.params));
-  if (request.method == "tools/call") return prepare_call(request, era);
+  if (request.method == "tools/call") {
+    try {
+      return prepare_call(request, era);
+    } catch (const RpcException& refused) {
+      if (on_refused_call_) on_refused_call_(caller_of(request.params), request.params, refused.what());
+      throw;
+    }
+  }
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -34,6 +35,11 @@ struct CallerPolicy {
   bool trust_meta_caller = false;
 };
 
+// Told of every tools/call refused before it reaches a tool (unknown tool,
+// malformed arguments), so the audit trail has one line per tools/call.
+// Arguments: the caller, the request's params, the error message.
+using RefusedCallHook = std::function<void(const std::string&, const nlohmann::json&, const std::string&)>;
+
 // A tools/call that passed every protocol check, ready to run.
 struct PreparedCall {
   nlohmann::json id;
@@ -56,7 +62,8 @@ using Routed = std::variant<NoReply, Reply, PreparedCall, CancelRequest>;
 
 class Server {
  public:
-  Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers);
+  Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
+         RefusedCallHook on_refused_call = {});
 
   // Decides what one incoming message needs. Call from one thread (the
   // reader): it updates the stream's era lock. Never throws.
@@ -85,7 +92,10 @@ class Server {
 
   ServerInfo info_;
   const tools::ToolRegistry& registry_;
+  std::string caller_of(const nlohmann::json& params) const;
+
   CallerPolicy callers_;
+  RefusedCallHook on_refused_call_;
   StreamEra era_;
 };
 
