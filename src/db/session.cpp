@@ -1,5 +1,7 @@
 #include "db/session.h"
 
+#include <poll.h>
+
 #include <spdlog/spdlog.h>
 
 namespace fleetmcp::db {
@@ -41,7 +43,9 @@ pqxx::connection& Session::connection() {
   }
   auto started = std::chrono::steady_clock::now();
   try {
-    connection_ = std::make_unique<pqxx::connection>(params);
+    connection_ = open_connection(params);
+  } catch (const DatabaseUnavailable&) {
+    throw;
   } catch (const std::exception& failure) {
     std::string reason = failure.what();
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
@@ -51,6 +55,42 @@ pqxx::connection& Session::connection() {
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
                connection_->server_version());
   return *connection_;
+}
+
+namespace {
+
+// key='value' pairs, the conninfo form pqxx::connecting takes.
+std::string conninfo_string(const std::map<std::string, std::string>& params) {
+  std::string text;
+  for (const auto& [key, value] : params) {
+    text += key + "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') text += '\\';
+      text += c;
+    }
+    text += "' ";
+  }
+  return text;
+}
+
+}  // namespace
+
+// A non-blocking connect, so a cancelled call (or the end of the session)
+// does not wait for a database that accepts TCP but never answers.
+std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::string, std::string>& params) {
+  const auto limit = std::chrono::seconds(defaults_.connect_timeout_s);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  pqxx::connecting attempt{conninfo_string(params)};
+  while (!attempt.done()) {
+    if (abort_connect_) throw DatabaseUnavailable("the connection attempt was cancelled");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): no answer within " +
+                                std::to_string(defaults_.connect_timeout_s) + " s (MCP_CONNECT_TIMEOUT)");
+    pollfd socket{attempt.sock(), static_cast<short>(attempt.wait_to_write() ? POLLOUT : POLLIN), 0};
+    ::poll(&socket, 1, 100);
+    attempt.process();
+  }
+  return std::make_unique<pqxx::connection>(std::move(attempt).produce());
 }
 
 void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
@@ -81,6 +121,7 @@ void Session::drop_connection() {
 void Session::cancel_running_query() {
   // try_lock: while the worker is still connecting there is nothing to cancel,
   // and the caller (the protocol reader) must never wait on a connect.
+  abort_connect_ = true;
   std::unique_lock lock{connection_mutex_, std::try_to_lock};
   if (!lock.owns_lock() || !connection_) return;
   try {

@@ -56,6 +56,7 @@ class Session {
   void begin(pqxx::nontransaction& tx, int timeout_s);
   void end(pqxx::nontransaction& tx) noexcept;
   void drop_connection();
+  std::unique_ptr<pqxx::connection> open_connection(const std::map<std::string, std::string>& params);
 
   std::string dsn_;
   SessionDefaults defaults_;
@@ -63,10 +64,12 @@ class Session {
   std::unique_ptr<pqxx::connection> connection_;
   std::thread warm_up_;
   std::atomic<bool> connecting_{false};
+  std::atomic<bool> abort_connect_{false};  // set by cancel: a connect in progress gives up
 };
 
 template <typename Work>
 auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>())) {
+  abort_connect_ = false;  // a cancel from here on is this call's
   for (int attempt = 0;; ++attempt) {
     pqxx::connection& conn = connection();
     try {
