@@ -105,6 +105,10 @@ void add_config_flags(CLI::App& app, Config& config) {
 }
 
 void validate(Config& config) {
+  // TimescaleDB's internal schemas hold chunks of the hypertables an analyst
+  // already reads through their parents; they are never shown.
+  std::erase_if(config.readable_schemas,
+                [](const std::string& schema) { return schema.rfind("_timescaledb", 0) == 0; });
   if (config.readable_schemas.empty())
     throw ConfigError("MCP_READABLE_SCHEMAS names no schema; give at least one, e.g. reporting");
   if (config.default_rows > config.max_rows) config.default_rows = config.max_rows;

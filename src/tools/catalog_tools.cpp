@@ -27,6 +27,14 @@ json schema_argument_schema(const std::string& description) {
   return {{"type", "string"}, {"description", description}};
 }
 
+// The input schema of a tool whose one argument is a schema name.
+json schema_only_input(const std::string& example) {
+  return {{"type", "object"},
+          {"properties", {{"schema", schema_argument_schema("Schema name, e.g. " + example)}}},
+          {"required", {"schema"}},
+          {"additionalProperties", false}};
+}
+
 ToolResult list_schemas(ToolEnvironment& env) {
   const Config& config = env.config;
   const std::string sql = std::string{"SELECT n.nspname, obj_description(n.oid, 'pg_namespace'),"
@@ -249,11 +257,7 @@ void add_catalog_tools(ToolRegistry& registry, ToolEnvironment& env) {
        "Lists the tables, views, materialized views (e.g. reporting.v_trips), partitioned and foreign tables of one "
        "schema that you can read: name, kind, estimated_rows, size_bytes and comment. Example: {\"schema\": "
        "\"reporting\"}.",
-       {{"type", "object"},
-        {"properties", {{"schema", schema_argument_schema("Schema name, e.g. reporting")}}},
-        {"required", {"schema"}},
-        {"additionalProperties", false}},
-       read_only,
+       schema_only_input("reporting"), read_only,
        [&env](const json& arguments, CallContext&) { return list_tables(env, arguments); }});
 
   registry.add(
@@ -276,11 +280,7 @@ void add_catalog_tools(ToolRegistry& registry, ToolEnvironment& env) {
        "Lists the functions of one schema you may call (e.g. reporting.fn_*): name, arguments, return type, "
        "volatility and comment. Set-returning functions (returns_set) are called as SELECT * FROM schema.fn(...). "
        "Example: {\"schema\": \"reporting\"}.",
-       {{"type", "object"},
-        {"properties", {{"schema", schema_argument_schema("Schema name, e.g. reporting")}}},
-        {"required", {"schema"}},
-        {"additionalProperties", false}},
-       read_only,
+       schema_only_input("reporting"), read_only,
        [&env](const json& arguments, CallContext&) { return list_functions(env, arguments); }});
 }
 

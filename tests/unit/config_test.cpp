@@ -72,3 +72,10 @@ TEST_CASE("an empty schema list is refused") {
   config.readable_schemas.clear();
   CHECK_THROWS_AS(fleetmcp::validate(config), fleetmcp::ConfigError);
 }
+
+TEST_CASE("TimescaleDB internal schemas are never readable") {
+  Config config;
+  config.readable_schemas = {"reporting", "_timescaledb_internal", "_timescaledb_catalog"};
+  fleetmcp::validate(config);
+  CHECK(config.readable_schemas == std::vector<std::string>{"reporting"});
+}
