@@ -1,0 +1,34 @@
+# The fully static, stripped fleetmcp that scripts/build-static makes: included
+# by CMakeLists.txt when FLEETMCP_STATIC is on, after the targets exist.
+#
+# libpq.a comes from scripts/lib/static_deps.sh (no GSSAPI/LDAP, which Debian's
+# libpq.a would drag in); it needs libpq's two support archives and OpenSSL.
+set(OPENSSL_USE_STATIC_LIBS ON)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CARES REQUIRED libcares)
+find_library(FLEETMCP_CARES_ARCHIVE libcares.a HINTS ${CARES_LIBRARY_DIRS} REQUIRED)
+foreach(support IN ITEMS pgcommon_shlib pgport_shlib)
+  find_library(FLEETMCP_${support}_ARCHIVE lib${support}.a HINTS ${PostgreSQL_LIBRARY_DIRS} REQUIRED NO_DEFAULT_PATH)
+  set_property(TARGET PostgreSQL::PostgreSQL APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${FLEETMCP_${support}_ARCHIVE})
+endforeach()
+set_property(TARGET PostgreSQL::PostgreSQL APPEND PROPERTY INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
+
+# Debian ships spdlog and fmt as shared libraries only, so the static build
+# uses both header-only.
+add_library(fleetmcp_header_only_logging INTERFACE)
+target_compile_definitions(fleetmcp_header_only_logging INTERFACE SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY)
+target_link_libraries(fleetmcp_header_only_logging INTERFACE Threads::Threads)
+foreach(property IN ITEMS LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+  get_target_property(libraries fleetmcp_core ${property})
+  list(TRANSFORM libraries REPLACE "^spdlog::spdlog$" fleetmcp_header_only_logging)
+  set_target_properties(fleetmcp_core PROPERTIES ${property} "${libraries}")
+endforeach()
+
+# Name lookup without glibc NSS: see src/static/nss_free_resolver.cpp.
+target_sources(fleetmcp PRIVATE ${PROJECT_SOURCE_DIR}/src/static/nss_free_resolver.cpp)
+target_include_directories(fleetmcp PRIVATE ${CARES_INCLUDE_DIRS})
+target_link_libraries(fleetmcp PRIVATE ${FLEETMCP_CARES_ARCHIVE})
+target_link_options(fleetmcp PRIVATE -static -s -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo)
+
+include(${PROJECT_SOURCE_DIR}/packaging/cpack.cmake)

@@ -1,0 +1,92 @@
+# Static libpq and libpqxx for scripts/build-static, built from Debian source
+# packages at pinned versions and cached under $FLEETMCP_DEPS. Source it.
+# (Requires common.sh to be sourced first.)
+
+STATIC_LIBPQ_VERSION=15.18-0+deb12u1   # bookworm's postgresql-15, the server we test against
+STATIC_LIBPQXX_VERSION=7.10.0-2        # trixie's libpqxx, as scripts/setup uses
+
+# Debian keeps only the current version of a package in its archive, so when a
+# pinned one has been superseded we take the current one and say so; the cache
+# directory names the version actually built.
+fetch_debian_source() {
+  local package="$1" version="$2" dir="$3"
+  (cd "$dir" && apt-get source --download-only "$package=$version" >/dev/null 2>&1) && return 0
+  log "warning: $package $version is no longer in the archive; using the current version"
+  (cd "$dir" && apt-get source --download-only "$package" >/dev/null 2>&1) \
+    || die "apt-get source $package failed (is a deb-src line for its suite configured?)"
+}
+
+# deb-src lines for bookworm (postgresql-15); scripts/setup adds trixie's.
+ensure_bookworm_sources() {
+  local list=/etc/apt/sources.list.d/fleetmcp-bookworm-src.sources
+  [ -f "$list" ] && return 0
+  as_root tee "$list" >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  as_root apt-get update -qq
+}
+
+upstream_version() { local v="${1#*:}"; echo "${v%%-*}"; }
+
+# Prints the prefix holding include/ and lib/{libpq,libpgcommon_shlib,libpgport_shlib}.a.
+# Only what a client needs is built: libpq and the two support libraries.
+# No GSSAPI/LDAP (Debian's libpq.a needs them), no readline/ICU/zlib.
+build_static_libpq() {
+  local prefix="$FLEETMCP_DEPS/static/libpq-$(upstream_version "$STATIC_LIBPQ_VERSION")"
+  if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
+  ensure_bookworm_sources
+  log "building static libpq into $prefix"
+  local work; work=$(mktemp -d)
+  fetch_debian_source postgresql-15 "$STATIC_LIBPQ_VERSION" "$work"
+  tar -xjf "$work"/postgresql-15_*.orig.tar.bz2 -C "$work"
+  local src; src=$(find "$work" -maxdepth 1 -type d -name 'postgresql-15*' | head -n 1)
+  prefix="$FLEETMCP_DEPS/static/libpq-${src##*postgresql-}"
+  if [ -f "$prefix/.done" ]; then rm -rf "$work"; echo "$prefix"; return 0; fi
+  (cd "$src" && ./configure --prefix="$prefix" --without-readline --without-icu --without-gssapi \
+     --without-ldap --with-ssl=openssl --without-zlib >"$work/configure.log" 2>&1) \
+    || { tail -n 20 "$work/configure.log" >&2; die "libpq configure failed"; }
+  local dir
+  for dir in src/common src/port src/interfaces/libpq; do
+    make -C "$src/$dir" -j2 >"$work/make.log" 2>&1 || { tail -n 20 "$work/make.log" >&2; die "make in $dir failed"; }
+  done
+  make -C "$src/src/include" install >/dev/null
+  make -C "$src/src/interfaces/libpq" install >/dev/null
+  install -m 644 "$src/src/common/libpgcommon_shlib.a" "$src/src/port/libpgport_shlib.a" "$prefix/lib/"
+  # Only the archives: nothing downstream may pick a shared libpq by accident.
+  rm -f "$prefix"/lib/libpq.so*
+  touch "$prefix/.done"
+  rm -rf "$work"
+  echo "$prefix"
+}
+
+# Prints the prefix of a static libpqxx built against the static libpq at $1.
+build_static_libpqxx() {
+  local libpq_prefix="$1"
+  local prefix="$FLEETMCP_DEPS/static/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")-${libpq_prefix##*/}"
+  if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
+  log "building static libpqxx into $prefix"
+  local work; work=$(mktemp -d)
+  fetch_debian_source libpqxx "$STATIC_LIBPQXX_VERSION" "$work"
+  tar -xzf "$work"/libpqxx_*.orig.tar.gz -C "$work"
+  local src; src=$(find "$work" -maxdepth 1 -type d -name 'libpqxx-*' | head -n 1)
+  cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DBUILD_SHARED_LIBS=OFF -DSKIP_BUILD_TEST=ON -DBUILD_DOC=OFF -DCMAKE_CXX_STANDARD=20 \
+    -DPostgreSQL_ROOT="$libpq_prefix" -DPostgreSQL_INCLUDE_DIR="$libpq_prefix/include" \
+    -DPostgreSQL_LIBRARY="$libpq_prefix/lib/libpq.a" >"$work/cmake.log" 2>&1 \
+    || { tail -n 20 "$work/cmake.log" >&2; die "libpqxx configure failed"; }
+  cmake --build "$work/build" -- -j2 >"$work/build.log" 2>&1 || { tail -n 20 "$work/build.log" >&2; die "libpqxx build failed"; }
+  cmake --install "$work/build" >/dev/null
+  touch "$prefix/.done"
+  rm -rf "$work"
+  echo "$prefix"
+}
