@@ -8,9 +8,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/sql/ DESTINATION ${FLEETMCP_SHARE}/sql)
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/bootstrap_analytics_ro.sh DESTINATION ${FLEETMCP_SHARE}/scripts)
 install(FILES ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh DESTINATION ${FLEETMCP_SHARE}/scripts/lib)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/fleetmcp)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION share/doc/fleetmcp FILES_MATCHING PATTERN "*.md")
+if(EXISTS ${PROJECT_SOURCE_DIR}/docs)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION share/doc/fleetmcp FILES_MATCHING PATTERN "*.md")
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/packaging/claude/ DESTINATION share/doc/fleetmcp/examples)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/fleetmcp-gateway.service DESTINATION lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/fleetmcp-gateway.service DESTINATION /lib/systemd/system)
 # Holds the DSN password and the analysts' tokens: root only (systemd reads it
 # before starting the service as its dynamic user).
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/fleetmcp.env.example DESTINATION /etc/fleetmcp

@@ -25,10 +25,14 @@ foreach(property IN ITEMS LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
   set_target_properties(fleetmcp_core PROPERTIES ${property} "${libraries}")
 endforeach()
 
-# Name lookup without glibc NSS: see src/static/nss_free_resolver.cpp.
-target_sources(fleetmcp PRIVATE ${PROJECT_SOURCE_DIR}/src/static/nss_free_resolver.cpp)
+# Name and user lookup without glibc NSS: see src/static/*.cpp. The warnings
+# the link still prints name functions fleetmcp never reaches (OpenSSL's
+# BIO_gethostbyname and DSO loader, c-ares' service-name lookups).
+target_sources(fleetmcp PRIVATE ${PROJECT_SOURCE_DIR}/src/static/nss_free_resolver.cpp
+                                ${PROJECT_SOURCE_DIR}/src/static/passwd_file_lookup.cpp)
 target_include_directories(fleetmcp PRIVATE ${CARES_INCLUDE_DIRS})
 target_link_libraries(fleetmcp PRIVATE ${FLEETMCP_CARES_ARCHIVE})
-target_link_options(fleetmcp PRIVATE -static -s -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo)
+target_link_options(fleetmcp PRIVATE -static -s -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo
+                    -Wl,--wrap=getpwuid -Wl,--wrap=getpwuid_r)
 
 include(${PROJECT_SOURCE_DIR}/packaging/cpack.cmake)

@@ -1,10 +1,11 @@
 // fleetmcp: a read-only analytics MCP server for tracksolid_db.
-// Subcommands: serve (default; MCP over stdio), version.
+// Subcommands: serve (default; MCP over stdio), healthcheck, version.
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
 
 #include "config.h"
+#include "healthcheck.h"
 #include "logging.h"
 #include "serve.h"
 
@@ -24,9 +25,12 @@ int main(int argc, char** argv) {
   add_config_flags(app, config);
   app.add_subcommand("serve", "Serve MCP over stdio (the default)")->fallthrough();
   CLI::App* version = app.add_subcommand("version", "Print the version");
+  fleetmcp::HealthcheckOptions health;
+  CLI::App* healthcheck = fleetmcp::add_healthcheck_command(app, health);
   app.require_subcommand(0, 1);
   CLI11_PARSE(app, argc, argv);
 
+  if (*healthcheck) return fleetmcp::run_healthcheck(health);
   if (*version) {
     std::printf("fleetmcp %s\n", FLEETMCP_VERSION);
     return 0;

@@ -16,24 +16,21 @@ fetch_debian_source() {
     || die "apt-get source $package failed (is a deb-src line for its suite configured?)"
 }
 
-# deb-src lines for bookworm (postgresql-15); scripts/setup adds trixie's.
-ensure_bookworm_sources() {
-  local list=/etc/apt/sources.list.d/fleetmcp-bookworm-src.sources
-  [ -f "$list" ] && return 0
-  as_root tee "$list" >/dev/null <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  as_root apt-get update -qq
+# deb-src lists for apt-get source: bookworm (postgresql-15) and trixie
+# (libpqxx; the same file scripts/setup writes, so either may come first).
+ensure_deb_src() {
+  local name="$1" uri="$2" suites="$3"
+  local list="/etc/apt/sources.list.d/fleetmcp-$name-src.sources"
+  [ -f "$list" ] && return 1
+  printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$uri" "$suites" | as_root tee "$list" >/dev/null
+}
+ensure_source_lists() {
+  local added=false
+  ensure_deb_src bookworm http://deb.debian.org/debian "bookworm bookworm-updates" && added=true
+  ensure_deb_src bookworm-security http://deb.debian.org/debian-security bookworm-security && added=true
+  ensure_deb_src trixie http://deb.debian.org/debian trixie && added=true
+  if $added; then as_root apt-get update -qq; fi
 }
 
 upstream_version() { local v="${1#*:}"; echo "${v%%-*}"; }
@@ -44,7 +41,7 @@ upstream_version() { local v="${1#*:}"; echo "${v%%-*}"; }
 build_static_libpq() {
   local prefix="$FLEETMCP_DEPS/static/libpq-$(upstream_version "$STATIC_LIBPQ_VERSION")"
   if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
-  ensure_bookworm_sources
+  ensure_source_lists
   log "building static libpq into $prefix"
   local work; work=$(mktemp -d)
   fetch_debian_source postgresql-15 "$STATIC_LIBPQ_VERSION" "$work"
@@ -75,6 +72,7 @@ build_static_libpqxx() {
   local prefix="$FLEETMCP_DEPS/static/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")-${libpq_prefix##*/}"
   if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
   log "building static libpqxx into $prefix"
+  ensure_source_lists
   local work; work=$(mktemp -d)
   fetch_debian_source libpqxx "$STATIC_LIBPQXX_VERSION" "$work"
   tar -xzf "$work"/libpqxx_*.orig.tar.gz -C "$work"
