@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Static libpq and libpqxx for scripts/build-static, built from Debian source
 # packages at pinned versions and cached under $FLEETMCP_DEPS. Source it.
 # (Requires common.sh to be sourced first.)
@@ -39,7 +40,8 @@ upstream_version() { local v="${1#*:}"; echo "${v%%-*}"; }
 # Only what a client needs is built: libpq and the two support libraries.
 # No GSSAPI/LDAP (Debian's libpq.a needs them), no readline/ICU/zlib.
 build_static_libpq() {
-  local prefix="$FLEETMCP_DEPS/static/libpq-$(upstream_version "$STATIC_LIBPQ_VERSION")"
+  local prefix
+  prefix="$FLEETMCP_DEPS/static/libpq-$(upstream_version "$STATIC_LIBPQ_VERSION")"
   if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
   ensure_source_lists
   log "building static libpq into $prefix"
@@ -69,7 +71,8 @@ build_static_libpq() {
 # Prints the prefix of a static libpqxx built against the static libpq at $1.
 build_static_libpqxx() {
   local libpq_prefix="$1"
-  local prefix="$FLEETMCP_DEPS/static/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")-${libpq_prefix##*/}"
+  local prefix
+  prefix="$FLEETMCP_DEPS/static/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")-${libpq_prefix##*/}"
   if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi
   log "building static libpqxx into $prefix"
   ensure_source_lists

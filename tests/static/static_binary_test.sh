@@ -73,9 +73,11 @@ check "MCP session over TCP by host name (localhost via /etc/hosts)" \
   session_answers "$by_name_url" "select 1 as one, current_user" '[1, "analytics_ro"]'
 
 unknown_name_fails() {
-  only_env DATABASE_URL="${DATABASE_URL/127.0.0.1/no-such-host.invalid}" python3 "$here/mcp_session.py" "select 1" \
-    -- "$CHROOT" "$jail" /fleetmcp >/dev/null 2>"$scratch/unknown.err"
-  [ $? -ne 0 ] && grep -q "no-such-host.invalid" "$scratch/unknown.err"
+  if only_env DATABASE_URL="${DATABASE_URL/127.0.0.1/no-such-host.invalid}" python3 "$here/mcp_session.py" \
+       "select 1" -- "$CHROOT" "$jail" /fleetmcp >/dev/null 2>"$scratch/unknown.err"; then
+    return 1
+  fi
+  grep -q "no-such-host.invalid" "$scratch/unknown.err"
 }
 check "an unknown host name is reported, not a crash" unknown_name_fails
 
