@@ -81,6 +81,23 @@ unknown_name_fails() {
 }
 check "an unknown host name is reported, not a crash" unknown_name_fails
 
+# A name only DNS knows: the binary must ask the nameserver in the jail's
+# /etc/resolv.conf itself (a loopback DNS server that knows one name).
+dns_name_resolves() {
+  local dns_pid status
+  printf 'nameserver 127.0.0.2\n' >"$jail/etc/resolv.conf"
+  python3 "$here/tiny_dns.py" 127.0.0.2 db.fleetmcp.test 127.0.0.1 >"$scratch/dns.out" 2>&1 &
+  dns_pid=$!
+  for _ in $(seq 1 50); do grep -q ready "$scratch/dns.out" && break; sleep 0.1; done
+  session_answers "${DATABASE_URL/127.0.0.1/db.fleetmcp.test}" "select 2 as two" '[2]'
+  status=$?
+  kill "$dns_pid"
+  wait "$dns_pid" 2>/dev/null
+  rm -f "$jail/etc/resolv.conf"
+  return "$status"
+}
+check "MCP session by a host name from DNS (resolv.conf nameserver)" dns_name_resolves
+
 # --- TLS: the test server gets a certificate from a throwaway CA, turned on by
 # a reload (plain connections keep working for the other suites).
 admin_psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$TESTDB_ADMIN_URL" "$@"; }
