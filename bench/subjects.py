@@ -178,7 +178,7 @@ class PsqlSubject:
     def __init__(self, dsn, base_env):
         self.argv = ["psql", "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", dsn]
         self.env = dict(base_env)
-        self.note = "psql " + subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.split()[-1] \
+        self.note = "psql " + subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.split()[2] \
             + " (-X -q --csv, one process fed through a pipe)"
 
     def start(self, stderr_path):

@@ -1,5 +1,7 @@
 #include "tools/arguments.h"
 
+#include <cmath>
+
 #include "tools/tool.h"
 
 namespace fleetmcp::tools {
@@ -10,6 +12,12 @@ const nlohmann::json* find_argument(const nlohmann::json& arguments, const char*
   auto it = arguments.find(name);
   if (it == arguments.end() || it->is_null()) return nullptr;
   return &*it;
+}
+
+// A client may send 1e300 for a count; casting a double outside int64's
+// range is undefined behaviour, so the range is checked first.
+bool is_whole_int64(double number) {
+  return number >= -0x1p63 && number < 0x1p63 && number == std::trunc(number);
 }
 
 }  // namespace
@@ -35,7 +43,7 @@ std::int64_t integer_in_range(const nlohmann::json& arguments, const char* name,
   std::int64_t number = 0;
   if (value->is_number_integer()) {
     number = value->get<std::int64_t>();
-  } else if (value->is_number_float() && value->get<double>() == static_cast<double>(static_cast<std::int64_t>(value->get<double>()))) {
+  } else if (value->is_number_float() && is_whole_int64(value->get<double>())) {
     number = static_cast<std::int64_t>(value->get<double>());
   } else {
     throw ToolArgumentError(std::string{"argument '"} + name + "' must be a whole number, got " + value->dump());

@@ -30,6 +30,8 @@ TEST_CASE("argument errors name the argument") {
   CHECK(integer_in_range(json::object(), "n", 10, 1, 100) == 10);
   CHECK(integer_in_range(json{{"n", 7.0}}, "n", 10, 1, 100) == 7);
   CHECK_THROWS_AS(integer_in_range(json{{"n", 7.5}}, "n", 10, 1, 100), ToolArgumentError);
+  // Found by the jsonrpc fuzz target: casting 1e300 to int64 was undefined behaviour.
+  CHECK_THROWS_AS(integer_in_range(json{{"n", 1e300}}, "n", 10, 1, 100), ToolArgumentError);
 }
 
 TEST_CASE("only configured schemas are readable, and the error lists them") {
