@@ -32,7 +32,7 @@ target_sources(fleetmcp PRIVATE ${PROJECT_SOURCE_DIR}/src/static/nss_free_resolv
                                 ${PROJECT_SOURCE_DIR}/src/static/passwd_file_lookup.cpp)
 target_include_directories(fleetmcp PRIVATE ${CARES_INCLUDE_DIRS})
 target_link_libraries(fleetmcp PRIVATE ${FLEETMCP_CARES_ARCHIVE})
-target_link_options(fleetmcp PRIVATE -static -s -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo
+target_link_options(fleetmcp PRIVATE -static -s -Wl,--gc-sections -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo
                     -Wl,--wrap=getpwuid -Wl,--wrap=getpwuid_r)
 
 include(${PROJECT_SOURCE_DIR}/packaging/cpack.cmake)
