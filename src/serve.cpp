@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "db/session.h"
+#include "doctor/role_guard.h"
 #include "logging.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
@@ -25,17 +26,20 @@ extern "C" void stop_on_signal(int) {
 
 }  // namespace
 
-int serve_stdio(const Config& config) {
+int serve_stdio(const Config& config, bool trusted_gateway_child) {
   db::Session session{config.database_url,
                       db::SessionDefaults{config.statement_timeout_s, config.connect_timeout_s, "fleetmcp"}};
   tools::ToolEnvironment environment{config, session};
-  tools::ToolRegistry registry = tools::make_toolbox(environment);
+  // No tool runs as a role that could change the database (--allow-unsafe-role overrides).
+  doctor::RoleGuard role_guard{session, config.allow_unsafe_role};
+  tools::ToolRegistry registry = role_guard.guard(tools::make_toolbox(environment));
 
   mcp::ServerInfo info;
   info.title = "fleetmcp — fleet analytics (read-only)";
   info.version = FLEETMCP_VERSION;
   info.instructions = tools::server_instructions(config);
-  mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, false},
+  info.each_request_stands_alone = trusted_gateway_child;
+  mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},
                      [](const std::string& caller, const nlohmann::json& params, const std::string& error) {
                        write_audit_line({{"caller", caller},
                                          {"tool", params.is_object() ? params.value("name", json()) : json()},

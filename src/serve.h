@@ -6,7 +6,9 @@
 
 namespace fleetmcp {
 
-// Returns the process exit code.
-int serve_stdio(const Config& config);
+// Returns the process exit code. A trusted gateway child takes the caller
+// from each request's _meta (the gateway authenticated it) and lets no
+// request lock the protocol era for the next: many HTTP clients share its stdin.
+int serve_stdio(const Config& config, bool trusted_gateway_child = false);
 
 }  // namespace fleetmcp

@@ -94,6 +94,7 @@ Routed Server::route(const Message& message) {
 }
 
 Routed Server::route_request(const Request& request) {
+  if (info_.each_request_stands_alone) era_ = StreamEra{};
   const bool modern_envelope = carries_modern_envelope(request.params);
   const Era era = era_.admit(request.method, modern_envelope);
   if (request.params.is_array()) invalid_params("params: expected an object");

@@ -24,6 +24,9 @@ struct ServerInfo {
   std::string instructions;  // for the model: schemas, tools, how to query well
   // ttlMs on modern list results: the tool set is fixed for the life of the process.
   std::chrono::milliseconds list_ttl = std::chrono::hours(1);
+  // A gateway child: many HTTP clients share one stdin, so no request locks
+  // the era for the next; each is judged by its own method and _meta.
+  bool each_request_stands_alone = false;
 };
 
 // Who the audit line names for a call.

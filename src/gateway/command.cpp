@@ -1,0 +1,252 @@
+// The gateway's flags, startup checks, signal handling and shutdown order.
+#include "gateway/command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <libpq-fe.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "gateway/child_pool.h"
+#include "gateway/http_server.h"
+#include "gateway/mcp_endpoint.h"
+#include "gateway/tokens.h"
+
+extern char** environ;
+
+namespace fleetmcp::gateway {
+namespace {
+
+using nlohmann::json;
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : std::move(fallback);
+}
+
+std::vector<NamedToken> load_tokens(const Config& config, const GatewayOptions& options) {
+  std::vector<NamedToken> tokens = parse_token_list(config.auth_tokens, "MCP_AUTH_TOKENS");
+  if (!options.tokens_file.empty()) {
+    std::ifstream file(options.tokens_file);
+    if (!file) throw TokenListError("MCP_AUTH_TOKENS_FILE " + options.tokens_file + ": cannot be read");
+    std::stringstream text;
+    text << file.rdbuf();
+    auto from_file = parse_token_list(text.str(), options.tokens_file);
+    for (auto& entry : from_file) {
+      for (const auto& existing : tokens)
+        if (existing.name == entry.name)
+          throw TokenListError(options.tokens_file + ": the name " + entry.name + " is also in MCP_AUTH_TOKENS");
+      tokens.push_back(std::move(entry));
+    }
+  }
+  return tokens;
+}
+
+// The child's environment: ours with the effective settings (flags included)
+// and without the token secrets, which a child never needs.
+std::vector<std::string> child_environment(const Config& config) {
+  const std::vector<std::pair<std::string, std::string>> settings = {
+      {"DATABASE_URL", config.database_url},
+      {"MCP_READABLE_SCHEMAS", config.readable_schemas_text()},
+      {"MCP_MAX_ROWS", std::to_string(config.max_rows)},
+      {"MCP_MAX_BYTES", std::to_string(config.max_bytes)},
+      {"MCP_MAX_CELL", std::to_string(config.max_cell_bytes)},
+      {"MCP_STATEMENT_TIMEOUT", std::to_string(config.statement_timeout_s)},
+      {"MCP_CONNECT_TIMEOUT", std::to_string(config.connect_timeout_s)},
+      {"MCP_LOG_LEVEL", config.log_level},
+  };
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text = *entry;
+    const std::string name(text.substr(0, text.find('=')));
+    if (name.rfind("MCP_AUTH_TOKENS", 0) == 0) continue;
+    if (std::any_of(settings.begin(), settings.end(), [&](const auto& setting) { return setting.first == name; })) continue;
+    environment.emplace_back(text);
+  }
+  for (const auto& [name, value] : settings)
+    if (!value.empty()) environment.push_back(name + "=" + value);
+  return environment;
+}
+
+// /healthz's database view: can the server be reached (PQping: no login, no
+// connection held)? Cached briefly so a probe storm does not become a connect storm.
+class DatabaseProbe {
+ public:
+  explicit DatabaseProbe(std::string url) : url_(std::move(url)) {}
+
+  json state() {
+    if (url_.empty()) return {{"configured", false}, {"reachable", false}};
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked_ > std::chrono::seconds(5)) {
+      const char* keywords[] = {"dbname", "connect_timeout", nullptr};
+      const char* values[] = {url_.c_str(), "3", nullptr};
+      reachable_ = PQpingParams(keywords, values, 1) == PQPING_OK;
+      checked_ = now;
+    }
+    return {{"configured", true}, {"reachable", reachable_}};
+  }
+
+ private:
+  std::string url_;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point checked_{};
+  bool reachable_ = false;
+};
+
+void write_access_line(const AccessRecord& record) {
+  static const auto logger = [] {
+    auto access = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    access->set_pattern(R"({"access":"http","ts":"%Y-%m-%dT%H:%M:%S.%eZ",%v})", spdlog::pattern_time_type::utc);
+    access->flush_on(spdlog::level::info);
+    return access;
+  }();
+  json fields = {{"method", record.method}, {"path", record.path}, {"status", record.status},
+                 {"caller", record.caller.empty() ? json() : json(record.caller)},
+                 {"ms", std::round(record.ms * 100) / 100}, {"remote", record.remote}};
+  std::string text = fields.dump(-1, ' ', false, json::error_handler_t::replace);
+  logger->info(text.substr(1, text.size() - 2));  // the pattern supplies the braces
+}
+
+}  // namespace
+
+CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& options) {
+  options.tokens_file = env_or("MCP_AUTH_TOKENS_FILE", "");
+  options.allowed_origins = env_or("MCP_ALLOWED_ORIGINS", "");
+  options.allowed_hosts = env_or("MCP_ALLOWED_HOSTS", "");
+  if (const std::string queue = env_or("MCP_QUEUE_MAX", ""); !queue.empty()) options.queue_max = std::stoul(queue);
+  if (const std::string cap = env_or("MCP_MAX_REQUEST_BYTES", ""); !cap.empty()) options.max_body_bytes = std::stoul(cap);
+
+  CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
+  gateway->fallthrough();
+  gateway->add_option("--listen", config.listen, "HOST:PORT to serve on; port 0 picks one (env MCP_LISTEN; default 0.0.0.0:8892)");
+  gateway->add_flag("--insecure-no-auth", options.insecure_no_auth,
+                    "Serve without tokens; refused unless --listen is a loopback address");
+  gateway->add_option("--tokens-file", options.tokens_file,
+                      "File of name:token lines, reloaded on SIGHUP (env MCP_AUTH_TOKENS_FILE)");
+  gateway->add_option("--tls-cert", options.tls_cert_file, "PEM certificate chain: serve HTTPS");
+  gateway->add_option("--tls-key", options.tls_key_file, "PEM private key for --tls-cert");
+  gateway->add_option("--allowed-origins", options.allowed_origins,
+                      "Browser origins allowed to call, comma-separated (env MCP_ALLOWED_ORIGINS)");
+  gateway->add_option("--allowed-hosts", options.allowed_hosts,
+                      "Host header names accepted, comma-separated; empty: any (env MCP_ALLOWED_HOSTS)");
+  gateway->add_option("--queue-max", options.queue_max,
+                      "Calls that may wait for a free child before 503 (env MCP_QUEUE_MAX; default 4 per child)");
+  gateway->add_option("--max-request-bytes", options.max_body_bytes,
+                      "Request body cap, else 413 (env MCP_MAX_REQUEST_BYTES; default 1 MiB)");
+  return gateway;
+}
+
+int run_gateway(const Config& config, const GatewayOptions& options) {
+  // Signals go to one thread that waits for them; every other thread,
+  // including those spawned later, inherits this mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal_number : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, signal_number);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  TokenStore tokens;
+  try {
+    tokens.replace(load_tokens(config, options));
+  } catch (const TokenListError& bad) {
+    spdlog::error("{}", bad.what());
+    return 2;
+  }
+  if (tokens.size() == 0 && !options.insecure_no_auth) {
+    spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE (or, on loopback only, --insecure-no-auth)");
+    return 2;
+  }
+  if ((options.tls_cert_file.empty()) != (options.tls_key_file.empty())) {
+    spdlog::error("--tls-cert and --tls-key go together");
+    return 2;
+  }
+
+  HttpServerOptions server_options;
+  server_options.listen = config.listen;
+  server_options.limits.max_body_bytes = options.max_body_bytes;
+  server_options.tls_cert_file = options.tls_cert_file;
+  server_options.tls_key_file = options.tls_key_file;
+
+  PoolOptions pool_options;
+  pool_options.command = {"/proc/self/exe", {"serve", "--trusted-gateway-child"}, child_environment(config)};
+  if (config.allow_unsafe_role) pool_options.command.arguments.push_back("--allow-unsafe-role");
+  pool_options.size = config.pool_max;
+  pool_options.queue_max = options.queue_max > 0 ? options.queue_max : 4 * config.pool_max;
+
+  DatabaseProbe database(config.database_url);
+  EndpointOptions endpoint_options;
+  endpoint_options.origins.allowed_origins = split_list(options.allowed_origins);
+  endpoint_options.origins.allowed_hosts = split_list(options.allowed_hosts);
+  endpoint_options.require_token = !options.insecure_no_auth;
+  endpoint_options.anonymous_caller = config.caller;
+  endpoint_options.database_state = [&database] { return database.state(); };
+
+  try {
+    std::unique_ptr<McpEndpoint> endpoint;
+    HttpServer server(server_options, [&endpoint](const HttpRequest& request, ResponseChannel& channel) {
+      endpoint->handle(request, channel);
+    }, write_access_line);
+    if (options.insecure_no_auth && !server.bound_to_loopback()) {
+      spdlog::error("--insecure-no-auth is refused on {}: only a loopback address may serve without tokens",
+                    server.bound_address());
+      return 2;
+    }
+    endpoint_options.origins.loopback_listener = server.bound_to_loopback();
+    ChildPool pool(pool_options);
+    endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool);
+
+    std::thread signal_thread([&] {
+      for (;;) {
+        int received = 0;
+        if (sigwait(&signals, &received) != 0) continue;
+        if (received != SIGHUP) {
+          spdlog::info("{}: no new connections; finishing requests in flight", received == SIGTERM ? "SIGTERM" : "SIGINT");
+          server.request_stop();
+          return;
+        }
+        if (options.tokens_file.empty()) {
+          spdlog::info("SIGHUP: no MCP_AUTH_TOKENS_FILE to reload");
+          continue;
+        }
+        try {
+          auto reloaded = load_tokens(config, options);
+          const std::size_t count = reloaded.size();
+          tokens.replace(std::move(reloaded));
+          spdlog::info("SIGHUP: reloaded {} token(s) from {}", count, options.tokens_file);
+        } catch (const TokenListError& bad) {
+          spdlog::error("SIGHUP: keeping the current tokens: {}", bad.what());
+        }
+      }
+    });
+
+    spdlog::info("fleetmcp {} gateway listening on {}://{}/mcp ({} children, {} token(s){})", FLEETMCP_VERSION,
+                 options.tls_cert_file.empty() ? "http" : "https", server.bound_address(), pool_options.size,
+                 tokens.size(), options.insecure_no_auth ? ", NO AUTH" : "");
+    const std::size_t unfinished = server.run();
+    signal_thread.join();
+    if (unfinished > 0) {
+      spdlog::warn("{} request(s) still running after the drain period; stopping anyway", unfinished);
+      spdlog::shutdown();
+      std::_Exit(1);  // their threads still use the pool; do not unwind under them
+    }
+    spdlog::info("stopped");
+  } catch (const ServerError& error) {
+    spdlog::error("{}", error.what());
+    return 2;
+  } catch (const std::system_error& error) {
+    spdlog::error("{}", error.what());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace fleetmcp::gateway

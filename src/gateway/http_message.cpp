@@ -1,0 +1,165 @@
+// Request framing and response heads.
+#include "gateway/http_message.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace fleetmcp::gateway {
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+bool is_token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Parses the request line and header lines; false for anything malformed.
+bool parse_head(std::string_view head, HttpRequest& request) {
+  auto line_end = head.find("\r\n");
+  const std::string_view request_line = head.substr(0, line_end);
+  const auto first_space = request_line.find(' ');
+  const auto second_space = request_line.rfind(' ');
+  if (first_space == std::string_view::npos || second_space == first_space) return false;
+  request.method = std::string(request_line.substr(0, first_space));
+  request.target = std::string(request_line.substr(first_space + 1, second_space - first_space - 1));
+  const std::string_view version = request_line.substr(second_space + 1);
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+  if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(), is_token_char)) return false;
+  if (request.target.empty() || request.target.find_first_of(" \t") != std::string::npos) return false;
+  request.path = request.target.substr(0, request.target.find('?'));
+  request.keep_alive = version == "HTTP/1.1";
+
+  head.remove_prefix(line_end == std::string_view::npos ? head.size() : line_end + 2);
+  while (!head.empty()) {
+    line_end = head.find("\r\n");
+    const std::string_view line = head.substr(0, line_end);
+    head.remove_prefix(line_end == std::string_view::npos ? head.size() : line_end + 2);
+    const auto colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    const std::string_view name = line.substr(0, colon);
+    if (!std::all_of(name.begin(), name.end(), is_token_char)) return false;
+    request.headers.emplace_back(std::string(name), std::string(trimmed(line.substr(colon + 1))));
+  }
+  const std::string connection = request.header("Connection");
+  if (iequals(connection, "close")) request.keep_alive = false;
+  if (iequals(connection, "keep-alive")) request.keep_alive = true;
+  return true;
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string HttpRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name)) return value;
+  return {};
+}
+
+bool HttpRequest::has_header(std::string_view name) const {
+  return std::any_of(headers.begin(), headers.end(), [&](const auto& entry) { return iequals(entry.first, name); });
+}
+
+RequestReader::RequestReader(Connection& connection, const HttpLimits& limits, int wake_fd)
+    : connection_(connection), limits_(limits), wake_fd_(wake_fd) {}
+
+RequestReader::Outcome RequestReader::read_more(Clock::time_point deadline) {
+  char chunk[16 * 1024];
+  const ssize_t got = connection_.read_some(chunk, sizeof chunk, deadline, wake_fd_);
+  if (got > 0) {
+    buffer_.append(chunk, static_cast<std::size_t>(got));
+    return Outcome::request;
+  }
+  return got == 0 ? Outcome::closed : Outcome::timeout;
+}
+
+RequestReader::Outcome RequestReader::next(HttpRequest& request) {
+  request = HttpRequest{};
+  // Between requests, waiting ends quietly; once a byte arrives the header clock runs.
+  if (buffer_.empty()) {
+    const Outcome first = read_more(Clock::now() + limits_.idle_timeout);
+    if (first != Outcome::request) return Outcome::closed;
+  }
+  const auto header_deadline = Clock::now() + limits_.header_timeout;
+  std::size_t head_end;
+  while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+    if (buffer_.size() > limits_.max_header_bytes) return Outcome::headers_too_large;
+    const Outcome more = read_more(header_deadline);
+    if (more == Outcome::closed) return Outcome::bad_request;
+    if (more != Outcome::request) return more;
+  }
+  if (head_end > limits_.max_header_bytes) return Outcome::headers_too_large;
+  if (!parse_head(std::string_view(buffer_).substr(0, head_end), request)) return Outcome::bad_request;
+  buffer_.erase(0, head_end + 4);
+
+  if (request.has_header("Transfer-Encoding")) return Outcome::not_implemented;
+  std::size_t length = 0;
+  if (const std::string declared = request.header("Content-Length"); !declared.empty()) {
+    const auto [end, error] = std::from_chars(declared.data(), declared.data() + declared.size(), length);
+    if (error != std::errc() || end != declared.data() + declared.size()) return Outcome::bad_request;
+  }
+  if (length > limits_.max_body_bytes) return Outcome::body_too_large;
+  const auto body_deadline = Clock::now() + limits_.body_timeout;
+  while (buffer_.size() < length) {
+    const Outcome more = read_more(body_deadline);
+    if (more == Outcome::closed) return Outcome::bad_request;
+    if (more != Outcome::request) return more;
+  }
+  request.body = buffer_.substr(0, length);
+  buffer_.erase(0, length);
+  return Outcome::request;
+}
+
+int status_for(RequestReader::Outcome outcome) {
+  switch (outcome) {
+    case RequestReader::Outcome::bad_request: return 400;
+    case RequestReader::Outcome::timeout: return 408;
+    case RequestReader::Outcome::body_too_large: return 413;
+    case RequestReader::Outcome::headers_too_large: return 431;
+    case RequestReader::Outcome::not_implemented: return 501;
+    case RequestReader::Outcome::request:
+    case RequestReader::Outcome::closed: break;
+  }
+  return 500;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+std::string response_head(const HttpResponse& response, bool keep_alive, bool streaming) {
+  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(reason_phrase(response.status)) + "\r\n";
+  for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+  if (!streaming) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  head += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+  head += "\r\n";
+  return head;
+}
+
+}  // namespace fleetmcp::gateway

@@ -1,0 +1,256 @@
+// Routing, authentication, the MCP header rules of both protocol eras, and
+// turning pool answers into HTTP responses (JSON or SSE).
+#include "gateway/mcp_endpoint.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/header_values.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/protocol_era.h"
+
+namespace fleetmcp::gateway {
+namespace {
+
+using nlohmann::json;
+namespace error_code = mcp::error_code;
+
+const Headers json_type{{"Content-Type", "application/json"}};
+
+HttpResponse json_response(int status, const json& body, Headers extra = {}) {
+  Headers headers = json_type;
+  headers.insert(headers.end(), extra.begin(), extra.end());
+  return {status, std::move(headers), body.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+json rpc_error(const json& id, int code, const std::string& message, json data = nullptr) {
+  return mcp::error_response(id, mcp::RpcError{code, message, std::move(data)});
+}
+
+// A modern-era error that says so: the HTTP status the 2026-07-28 transport gives it.
+int modern_status(const json& response) {
+  const auto error = response.find("error");
+  if (error == response.end() || !error->is_object()) return 200;
+  switch (error->value("code", 0)) {
+    case error_code::method_not_found: return 404;
+    case error_code::invalid_params:
+    case error_code::header_mismatch:
+    case error_code::missing_required_client_capability:
+    case error_code::unsupported_protocol_version:
+    case error_code::invalid_request:
+    case error_code::parse_error: return 400;
+    default: return 200;
+  }
+}
+
+bool accepts(const std::string& accept, std::string_view type) {
+  return accept.empty() || accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos;
+}
+
+std::string bearer_token(const HttpRequest& request) {
+  const std::string authorization = request.header("Authorization");
+  if (authorization.size() < 7 || !iequals(std::string_view(authorization).substr(0, 7), "Bearer ")) return {};
+  return std::string(trim_ows(std::string_view(authorization).substr(7)));
+}
+
+// Why a 2026-07-28 request's headers disagree with its body; empty if they agree.
+std::string modern_header_mismatch(const HttpRequest& request, const mcp::Request& body) {
+  if (!request.has_header("Mcp-Method")) return "the Mcp-Method header is required";
+  const std::string method = request.header("Mcp-Method");
+  if (method != body.method)
+    return "Mcp-Method header value '" + method + "' does not match body method '" + body.method + "'";
+  const char* name_field = body.method == "tools/call" || body.method == "prompts/get" ? "name"
+                           : body.method == "resources/read"                           ? "uri"
+                                                                                        : nullptr;
+  if (name_field == nullptr) return {};
+  const json* name = body.params.is_object() && body.params.contains(name_field) ? &body.params[name_field] : nullptr;
+  if (name == nullptr || !name->is_string()) return {};  // the child reports the missing field
+  if (!request.has_header("Mcp-Name")) return "the Mcp-Name header is required for " + body.method;
+  const auto header = decode_header_value(request.header("Mcp-Name"));
+  if (!header) return "the Mcp-Name header value is not valid";
+  if (*header != name->get<std::string>())
+    return "Mcp-Name header value '" + *header + "' does not match body value '" + name->get<std::string>() + "'";
+  return {};
+}
+
+// The gateway alone names the caller: whatever the client put there goes.
+void set_caller(json& params, const std::string& caller) {
+  if (!params.is_object()) return;
+  json& meta = params["_meta"];
+  if (!meta.is_object()) {
+    if (!meta.is_null()) return;  // a malformed _meta: the child refuses it
+    meta = json::object();
+  }
+  meta[mcp::meta_key::caller] = caller;
+}
+
+}  // namespace
+
+McpEndpoint::McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool)
+    : options_(std::move(options)), tokens_(tokens), pool_(pool) {}
+
+void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
+  if (request.path == "/healthz") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      channel.send({405, {{"Allow", "GET"}}, {}});
+      return;
+    }
+    health(channel);
+    return;
+  }
+  if (request.path != "/mcp" && request.path != "/") {
+    channel.send({404, {{"Content-Type", "text/plain"}}, "Not Found: the MCP endpoint is /mcp\n"});
+    return;
+  }
+  if (const std::string why = options_.origins.refusal(request); !why.empty()) {
+    spdlog::warn("refused {} {}: {}", request.method, request.path, why);
+    channel.send(json_response(403, rpc_error(nullptr, error_code::invalid_request, "Forbidden: " + why)));
+    return;
+  }
+  std::string caller = options_.anonymous_caller;
+  if (options_.require_token) {
+    const auto name = tokens_.authenticate(bearer_token(request));
+    if (!name) {
+      channel.send(json_response(401, rpc_error(nullptr, error_code::invalid_request, "Unauthorized: a valid Bearer token is required"),
+                                 {{"WWW-Authenticate", "Bearer realm=\"fleetmcp\""}}));
+      return;
+    }
+    caller = *name;
+  }
+  channel.set_caller(caller);
+  if (request.method != "POST") {
+    // No server-initiated stream and no sessions to delete, in either era.
+    channel.send({405, {{"Allow", "POST"}}, {}});
+    return;
+  }
+  mcp_post(request, channel, caller);
+}
+
+void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel, const std::string& caller) {
+  const std::string accept = request.header("Accept");
+  const bool wants_json = accepts(accept, "application/json");
+  if (!wants_json && !accepts(accept, "text/event-stream")) {
+    channel.send(json_response(406, rpc_error(nullptr, error_code::invalid_request,
+                                              "Not Acceptable: accept application/json or text/event-stream")));
+    return;
+  }
+  if (const std::string type = request.header("Content-Type"); type.find("application/json") == std::string::npos) {
+    channel.send(json_response(415, rpc_error(nullptr, error_code::invalid_request,
+                                              "Unsupported Media Type: send Content-Type: application/json")));
+    return;
+  }
+  const mcp::Message message = mcp::decode_line(request.body);
+  if (const auto* invalid = std::get_if<mcp::Invalid>(&message)) {
+    channel.send(json_response(400, mcp::error_response(invalid->id, invalid->error)));
+    return;
+  }
+  if (const auto* note = std::get_if<mcp::Notification>(&message)) {
+    if (note->method == "notifications/cancelled" && note->params.is_object() && note->params.contains("requestId"))
+      pool_.cancel(caller, note->params["requestId"], note->params.value("reason", "cancelled by the client"));
+    channel.send({202, {}, {}});
+    return;
+  }
+  if (std::holds_alternative<mcp::Response>(message)) {
+    channel.send({202, {}, {}});  // we send no requests, so there is nothing to match
+    return;
+  }
+  const auto& rpc = std::get<mcp::Request>(message);
+
+  // Which era speaks: the header says, and the body must agree.
+  const std::string header_version{trim_ows(request.header("MCP-Protocol-Version"))};
+  const bool modern_body = mcp::carries_modern_envelope(rpc.params);
+  const bool modern = modern_body || header_version == mcp::modern_version;
+  if (modern) {
+    std::string mismatch;
+    if (modern_body) {
+      const json& body_version = rpc.params["_meta"][mcp::meta_key::protocol_version];
+      if (!body_version.is_string() || body_version.get<std::string>() != header_version)
+        mismatch = "MCP-Protocol-Version header value '" + header_version + "' does not match _meta " +
+                   mcp::meta_key::protocol_version + " " + body_version.dump();
+    }
+    if (mismatch.empty()) mismatch = modern_header_mismatch(request, rpc);
+    if (!mismatch.empty()) {
+      channel.send(json_response(400, rpc_error(rpc.id, error_code::header_mismatch, "Header mismatch: " + mismatch)));
+      return;
+    }
+    if (rpc.method == "initialize") {
+      channel.send(json_response(404, rpc_error(rpc.id, error_code::method_not_found,
+                                                "Method not found: initialize (removed in protocol " +
+                                                    std::string(mcp::modern_version) + ")")));
+      return;
+    }
+    if (!modern_body && rpc.method != "server/discover") {
+      try {
+        mcp::read_modern_envelope(rpc.params);
+      } catch (const mcp::RpcException& refused) {
+        channel.send(json_response(400, mcp::error_response(rpc.id, refused.error())));
+        return;
+      }
+    }
+  } else if (!header_version.empty() && !mcp::is_legacy_version(header_version)) {
+    channel.send(json_response(
+        400, rpc_error(rpc.id, error_code::unsupported_protocol_version,
+                       "Unsupported protocol version: " + header_version,
+                       {{"supported", mcp::supported_versions()}, {"requested", header_version}})));
+    return;
+  }
+
+  json forwarded = {{"jsonrpc", "2.0"}, {"id", rpc.id}, {"method", rpc.method}};
+  if (!rpc.params.is_null()) forwarded["params"] = rpc.params;
+  if (rpc.method == "tools/call") set_caller(forwarded["params"], caller);
+
+  // SSE only for a client that cannot take JSON; then progress can flow too.
+  const bool streaming = !wants_json;
+  if (streaming &&
+      !channel.begin_stream({200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}, {}}))
+    return;
+  auto send_event = [&channel](const json& event) {
+    channel.stream("event: message\ndata: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  };
+
+  PoolAnswer answer = rpc.method == "tools/call"
+                          ? pool_.call(caller, forwarded, [&channel] { return channel.client_gone(); },
+                                       streaming ? std::function<void(const json&)>(send_event) : nullptr)
+                          : pool_.ask(forwarded);
+  json response;
+  int status = 200;
+  switch (answer.kind) {
+    case PoolAnswer::Kind::answered:
+      response = std::move(answer.response);
+      if (modern) status = modern_status(response);
+      break;
+    case PoolAnswer::Kind::busy:
+      if (streaming) {
+        send_event(rpc_error(rpc.id, error_code::internal_error, "Server busy: every worker is taken; retry shortly"));
+        return;
+      }
+      channel.send(json_response(503, rpc_error(rpc.id, error_code::internal_error,
+                                                "Server busy: every worker is taken; retry shortly"),
+                                 {{"Retry-After", "1"}}));
+      return;
+    case PoolAnswer::Kind::child_ended:
+      response = rpc_error(rpc.id, error_code::internal_error,
+                           "The worker serving this request ended unexpectedly; it has been replaced, retry the request");
+      break;
+    case PoolAnswer::Kind::client_gone:
+      channel.abandon(499);  // nginx's "client closed request", for the access line
+      return;
+  }
+  if (streaming) send_event(response);
+  else channel.send(json_response(status, response));
+}
+
+void McpEndpoint::health(ResponseChannel& channel) {
+  const PoolState pool = pool_.state();
+  json database = options_.database_state ? options_.database_state() : json::object();
+  const bool ok = pool.alive > 0 && database.value("reachable", false);
+  json body = {{"ok", ok},
+               {"version", FLEETMCP_VERSION},
+               {"tokens", tokens_.size()},
+               {"auth", options_.require_token ? "bearer" : "none (insecure, loopback only)"},
+               {"pool", {{"size", pool.size}, {"alive", pool.alive}, {"busy", pool.busy}, {"queued", pool.queued},
+                         {"replaced", pool.replaced}}},
+               {"database", std::move(database)}};
+  channel.send(json_response(ok ? 200 : 503, body));
+}
+
+}  // namespace fleetmcp::gateway
