@@ -178,7 +178,8 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
                                                     std::string(mcp::modern_version) + ")")));
       return;
     }
-    if (!modern_body && rpc.method != "server/discover") {
+    // Over HTTP the header already chose the era, so even server/discover carries the envelope.
+    if (!modern_body) {
       try {
         mcp::read_modern_envelope(rpc.params);
       } catch (const mcp::RpcException& refused) {
