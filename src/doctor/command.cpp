@@ -1,0 +1,111 @@
+#include "doctor/command.h"
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <pqxx/pqxx>
+
+#include "db/connection_options.h"
+#include "doctor/network_checks.h"
+#include "doctor/role_checks.h"
+
+namespace fleetmcp::doctor {
+namespace {
+
+std::string conninfo(std::map<std::string, std::string> params, int connect_timeout_s) {
+  params.try_emplace("connect_timeout", std::to_string(connect_timeout_s));
+  params["application_name"] = "fleetmcp-doctor";
+  std::string text;
+  for (const auto& [key, value] : params) {
+    text += key + "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') text += '\\';
+      text += c;
+    }
+    text += "' ";
+  }
+  return text;
+}
+
+Check check_login(const Target& target, const Config& config, std::unique_ptr<pqxx::connection>& connection) {
+  const std::string title = "login";
+  try {
+    connection = std::make_unique<pqxx::connection>(conninfo(target.params, config.connect_timeout_s));
+  } catch (const std::exception& failure) {
+    std::string reason = failure.what();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    std::string fix = "check the user, password and database name in DATABASE_URL (ask the operator for the "
+                      "analytics_ro password; percent-encode special characters)";
+    if (reason.find("no pg_hba.conf entry") != std::string::npos)
+      fix = "the server does not accept this client address: ask the operator to allow it in pg_hba.conf, or "
+            "connect through the SSH tunnel";
+    return Check::fail(title, reason, fix);
+  }
+  // pg_stat_ssl shows this backend's TLS state to any role.
+  std::string tls = "TLS not in use";
+  pqxx::nontransaction tx{*connection};
+  pqxx::row ssl = tx.exec("SELECT ssl, coalesce(version, ''), coalesce(cipher, '') FROM pg_stat_ssl "
+                          "WHERE pid = pg_backend_pid()",
+                          pqxx::params{})
+                      .one_row();
+  if (ssl[0].as<bool>()) tls = "TLS in use (" + ssl[1].as<std::string>() + ", " + ssl[2].as<std::string>() + ")";
+  return Check::pass(title, "logged in as " + std::string{connection->username()} + " to " + connection->dbname() +
+                                " (PostgreSQL " + std::to_string(connection->server_version() / 10000) + "), " + tls);
+}
+
+}  // namespace
+
+CLI::App* add_doctor_command(CLI::App& app) {
+  return app
+      .add_subcommand("doctor",
+                      "Check the connection and the role step by step (DSN, host, TCP, TLS, login, privileges, "
+                      "schemas); prints the fix for each problem and exits non-zero on any")
+      ->fallthrough();
+}
+
+int run_doctor(const Config& config, std::ostream& out) {
+  out << "fleetmcp doctor " << FLEETMCP_VERSION << " — schemas " << config.readable_schemas_text() << '\n';
+  constexpr int kChecks = 12;  // the five before login and the seven after it
+  int failures = 0;
+  int reported = 0;
+  auto report = [&](const Check& check) {
+    print_check(out, check);
+    ++reported;
+    if (!check.ok) ++failures;
+    return check.ok;
+  };
+  auto finish = [&] {
+    int not_run = kChecks - reported;
+    if (not_run > 0) out << "  (" << not_run << " further checks not run: fix the first ✘ and run doctor again)\n";
+    out << (failures == 0 ? "all checks passed" : std::to_string(failures) + " check(s) failed") << '\n';
+    return failures == 0 ? 0 : 1;
+  };
+
+  Target target;
+  if (!report(check_dsn(config.database_url, target))) return finish();
+  if (!report(check_resolves(target))) return finish();
+  if (!report(check_tcp(target, config.connect_timeout_s))) return finish();
+  report(check_tls(target, config.connect_timeout_s));
+  std::unique_ptr<pqxx::connection> connection;
+  if (!report(check_login(target, config, connection))) return finish();
+
+  try {
+    // Read-only whoever we logged in as: doctor itself never writes.
+    pqxx::read_transaction tx{*connection};
+    RoleSafety safety = check_role_safety(tx);
+    report(check_not_superuser(safety));
+    report(check_cannot_write(safety, tx));
+    report(check_session_defaults(tx));
+    report(check_readable_schemas(tx, config));
+    report(check_matviews_granted(tx, config));
+    report(check_default_privileges(tx, config));
+    report(check_unconfigured_unreadable(tx, config));
+  } catch (const std::exception& failure) {
+    report(Check::fail("catalog queries", failure.what(), "report this output to the operator"));
+  }
+  return finish();
+}
+
+}  // namespace fleetmcp::doctor
