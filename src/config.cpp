@@ -75,6 +75,8 @@ void load_environment(Config& config) {
   if (auto v = env("MCP_CALLER")) config.caller = *v;
   if (auto v = env("MCP_LOG_LEVEL")) config.log_level = *v;
   if (auto v = env("MCP_LISTEN")) config.listen = *v;
+  if (auto v = env("MCP_SSH")) config.ssh = *v;
+  if (auto v = env("MCP_SSH_TARGET")) config.ssh_target = *v;
 }
 
 void add_config_flags(CLI::App& app, Config& config) {
@@ -102,6 +104,16 @@ void add_config_flags(CLI::App& app, Config& config) {
   app.add_option("--caller", config.caller, "Name written in audit lines (env MCP_CALLER; default the OS user)");
   app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error|off (env MCP_LOG_LEVEL)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--ssh", config.ssh,
+                 "Reach the database through `ssh -N -L` to this user@host (env MCP_SSH); DATABASE_URL's host and "
+                 "port are replaced by the tunnel's");
+  app.add_option("--ssh-target", config.ssh_target,
+                 "With --ssh: the database's host:port as the ssh host sees it (env MCP_SSH_TARGET; default "
+                 "timescale_db:5432)");
+  app.add_option("--ssh-option", config.ssh_options, "With --ssh: an extra ssh option Key=Value (repeatable)");
+  app.add_flag("--allow-unsafe-role", config.allow_unsafe_role,
+               "Serve even as a superuser or a role that can write (only for a deliberate special case; see "
+               "`fleetmcp doctor`)");
 }
 
 void validate(Config& config) {

@@ -29,6 +29,13 @@ struct Config {
   std::string caller;                        // MCP_CALLER / --caller; else the OS user
   std::string log_level = "info";            // MCP_LOG_LEVEL / --log-level
   std::string listen = "0.0.0.0:8892";       // MCP_LISTEN (gateway)
+  std::string ssh;                           // MCP_SSH / --ssh user@host: tunnel through the system ssh
+  std::string ssh_target = "timescale_db:5432";  // MCP_SSH_TARGET: the database as the ssh host sees it
+  std::vector<std::string> ssh_options;      // --ssh-option Key=Value, passed to ssh as -o
+  bool allow_unsafe_role = false;            // --allow-unsafe-role: serve even as a role that can write
+  // Test code only (no variable or flag sets it): query skips the SQL guard so
+  // the tests can show the cursor, transaction and role layers hold alone.
+  bool guard_disabled_for_tests = false;
 
   bool is_readable_schema(const std::string& schema) const;
   std::string readable_schemas_text() const;  // "reporting, tracksolid, tickets, fuel"
