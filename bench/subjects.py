@@ -92,7 +92,7 @@ def fleetmcp(binary, dsn, base_env):
 
     return McpSubject("fleetmcp", [binary], env, "query",
                       lambda sql: {"sql": sql, "max_rows": 10000}, rows_in,
-                      "build/fleetmcp (RelWithDebInfo: -O2 -g), MCP_MAX_BYTES 256 MiB, MCP_MAX_CELL 2 MiB")
+                      f"{binary}, MCP_MAX_BYTES 256 MiB, MCP_MAX_CELL 2 MiB")
 
 
 def server_postgres(peers_dir, dsn, base_env):
