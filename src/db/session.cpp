@@ -1,6 +1,7 @@
 #include "db/session.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
 
@@ -94,8 +95,10 @@ std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::s
 }
 
 void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
-  // One round trip: the simple protocol carries both statements.
-  tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) + "s'");
+  // One round trip: the simple protocol carries all three statements. The
+  // SELECT takes the transaction's snapshot; from then on PostgreSQL refuses
+  // SET TRANSACTION READ WRITE, so the transaction cannot be switched back.
+  tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) + "s'; SELECT 1");
 }
 
 void Session::end(pqxx::nontransaction& tx) noexcept {
@@ -116,6 +119,23 @@ void Session::end(pqxx::nontransaction& tx) noexcept {
 void Session::drop_connection() {
   std::lock_guard lock{connection_mutex_};
   connection_.reset();
+}
+
+void Session::abandon_unresponsive_connection() {
+  // Shutting the socket down wakes the worker blocked reading it; closing it
+  // here would race with the worker's own use of the connection.
+  std::lock_guard lock{connection_mutex_};
+  if (connection_) ::shutdown(connection_->sock(), SHUT_RDWR);
+}
+
+void Session::throw_unanswered(int timeout_s, const std::exception& lost) {
+  spdlog::warn("the database did not answer within {} s; connection dropped ({})", timeout_s + kUnansweredGrace_s,
+               lost.what());
+  throw DatabaseUnavailable("no answer from the database within " + std::to_string(timeout_s + kUnansweredGrace_s) +
+                            " s (statement timeout " + std::to_string(timeout_s) + " s + " +
+                            std::to_string(kUnansweredGrace_s) +
+                            " s grace): the database is frozen or overloaded; the connection was dropped and the "
+                            "next call reconnects.");
 }
 
 void Session::cancel_running_query() {

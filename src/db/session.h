@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "db/connection_options.h"
+#include "db/deadline_watchdog.h"
 
 namespace fleetmcp::db {
 
@@ -25,6 +26,9 @@ struct DatabaseUnavailable : std::runtime_error {
 
 class Session {
  public:
+  // Beyond the statement timeout, how long a silent server is waited for.
+  static constexpr int kUnansweredGrace_s = 5;
+
   Session(std::string dsn, SessionDefaults defaults);
   ~Session();
   Session(const Session&) = delete;
@@ -56,6 +60,8 @@ class Session {
   void begin(pqxx::nontransaction& tx, int timeout_s);
   void end(pqxx::nontransaction& tx) noexcept;
   void drop_connection();
+  void abandon_unresponsive_connection();
+  [[noreturn]] void throw_unanswered(int timeout_s, const std::exception& lost);
   std::unique_ptr<pqxx::connection> open_connection(const std::map<std::string, std::string>& params);
 
   std::string dsn_;
@@ -65,6 +71,7 @@ class Session {
   std::thread warm_up_;
   std::atomic<bool> connecting_{false};
   std::atomic<bool> abort_connect_{false};  // set by cancel: a connect in progress gives up
+  DeadlineWatchdog watchdog_{[this] { abandon_unresponsive_connection(); }};
 };
 
 template <typename Work>
@@ -72,6 +79,12 @@ auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declva
   abort_connect_ = false;  // a cancel from here on is this call's
   for (int attempt = 0;; ++attempt) {
     pqxx::connection& conn = connection();
+    // A server that stopped running cannot enforce its statement_timeout.
+    watchdog_.arm(std::chrono::seconds(timeout_s + kUnansweredGrace_s));
+    struct DisarmOnExit {
+      DeadlineWatchdog& watchdog;
+      ~DisarmOnExit() { watchdog.disarm(); }
+    } disarm{watchdog_};
     try {
       pqxx::nontransaction tx{conn};
       begin(tx, timeout_s);
@@ -83,6 +96,7 @@ auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declva
       return work(tx);
     } catch (const pqxx::broken_connection& lost) {
       drop_connection();
+      if (watchdog_.fired()) throw_unanswered(timeout_s, lost);
       if (attempt > 0)
         throw DatabaseUnavailable(std::string{"lost the database connection and could not get it back: "} +
                                   lost.what());

