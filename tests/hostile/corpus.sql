@@ -62,7 +62,7 @@ ALTER ROLE analytics_ro SUPERUSER
 GRANT SELECT ON infrastructure.service_credentials TO analytics_ro
 -- expect: CREATE FUNCTION is not allowed
 CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'
--- expect: does not start a query fleetmcp can run || A query must start with
+-- expect: DELETE is not allowed
 (DELETE FROM fuel.records)
 
 -- Volatile functions that write
@@ -200,11 +200,11 @@ EXPLAIN ANALYZE DELETE FROM fuel.records
 EXPLAIN (ANALYZE, FORMAT JSON) UPDATE tracksolid.devices SET plate = 'X'
 -- expect: EXPLAIN ANALYZE runs the query || Data-modifying WITH
 EXPLAIN ANALYZE WITH gone AS (DELETE FROM fuel.records RETURNING 1) SELECT * FROM gone
--- expect: Explain refused: Inside EXPLAIN: DELETE is not allowed
+-- expect: Explain refused: DELETE is not allowed
 -- tool: explain
 -- args: {"analyze": true}
 DELETE FROM fuel.records
--- expect: give the query itself
+-- expect: Inside EXPLAIN: DELETE is not allowed
 -- tool: explain
 -- args: {"analyze": true}
 EXPLAIN ANALYZE DELETE FROM fuel.records
