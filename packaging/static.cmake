@@ -3,8 +3,6 @@
 #
 # libpq.a comes from scripts/lib/static_deps.sh (no GSSAPI/LDAP, which Debian's
 # libpq.a would drag in); it needs libpq's two support archives and OpenSSL.
-set(OPENSSL_USE_STATIC_LIBS ON)
-find_package(OpenSSL 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CARES REQUIRED libcares)
 find_library(FLEETMCP_CARES_ARCHIVE libcares.a HINTS ${CARES_LIBRARY_DIRS} REQUIRED)
