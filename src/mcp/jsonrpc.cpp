@@ -10,7 +10,7 @@ struct TooDeep {};
 
 // nlohmann's messages start with "[json.exception.parse_error.101] "; the
 // position and reason after it are what a client author needs.
-std::string parse_error_detail(const json::parse_error& error) {
+std::string parse_error_detail(const json::exception& error) {
   std::string_view text = error.what();
   if (auto end = text.find("] "); text.starts_with("[json.exception") && end != std::string_view::npos)
     text.remove_prefix(end + 2);
@@ -46,6 +46,10 @@ Message decode_line(std::string_view line, std::size_t max_depth) {
   } catch (const TooDeep&) {
     return invalid(nullptr, "Invalid Request: JSON nested deeper than " + std::to_string(max_depth) + " levels");
   } catch (const json::parse_error& error) {
+    return Invalid{nullptr, {error_code::parse_error, "Parse error: " + parse_error_detail(error), nullptr}};
+  } catch (const json::out_of_range& error) {
+    // A number too large for a double (1e999) is refused by the parser as
+    // out_of_range, not parse_error; to the client it is still unparseable.
     return Invalid{nullptr, {error_code::parse_error, "Parse error: " + parse_error_detail(error), nullptr}};
   }
 }

@@ -55,6 +55,13 @@ TEST_CASE("invalid UTF-8 is a parse error, inside or outside strings") {
   CHECK(expect_invalid(R"({"m":"\ud800"})").error.code == error_code::parse_error);      // lone escaped surrogate
 }
 
+TEST_CASE("a number too large for a double is a parse error, not an exception") {
+  // Found by the jsonrpc fuzz target: nlohmann refuses 1e999 with out_of_range.
+  const Invalid invalid = expect_invalid(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"n":1e88888888}})");
+  CHECK(invalid.error.code == error_code::parse_error);
+  CHECK(invalid.error.message.find("number overflow") != std::string::npos);
+}
+
 TEST_CASE("structural problems are invalid requests") {
   CHECK(expect_invalid(R"("just a string")").error.code == error_code::invalid_request);
   CHECK(expect_invalid(R"({"id":1,"method":"ping"})").error.message.find("jsonrpc") != std::string::npos);
