@@ -50,6 +50,7 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
 
   mcp::TransportOptions options;
   options.cancel_running_call = [&session] { session.cancel_running_query(); };
+  options.call_starting = [&session] { session.start_call(); };
   mcp::StdioTransport transport{server, options};
 
   // A client that goes away mid-write must not kill us with SIGPIPE; the

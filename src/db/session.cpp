@@ -142,6 +142,7 @@ void Session::cancel_running_query() {
   // try_lock: while the worker is still connecting there is nothing to cancel,
   // and the caller (the protocol reader) must never wait on a connect.
   abort_connect_ = true;
+  call_cancelled_ = true;
   std::unique_lock lock{connection_mutex_, std::try_to_lock};
   if (!lock.owns_lock() || !connection_) return;
   try {

@@ -24,6 +24,11 @@ struct DatabaseUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The call was cancelled before this statement reached the database.
+struct CallCancelled : DatabaseUnavailable {
+  CallCancelled() : DatabaseUnavailable("the call was cancelled") {}
+};
+
 class Session {
  public:
   // Beyond the statement timeout, how long a silent server is waited for.
@@ -40,8 +45,17 @@ class Session {
   template <typename Work>
   auto read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>()));
 
-  // Asks the server to cancel whatever this session is running. Any thread.
+  // Asks the server to cancel whatever this session is running, and makes
+  // every later read_only() of the same call throw CallCancelled: a call runs
+  // several statements, and a cancel landing between two of them must not be
+  // lost. Any thread; safe to repeat.
   void cancel_running_query();
+
+  // A new call begins: a cancel meant for the previous one no longer applies.
+  void start_call() noexcept {
+    call_cancelled_ = false;
+    abort_connect_ = false;
+  }
 
   // Opens the connection now if there is none (throws DatabaseUnavailable).
   pqxx::connection& connection();
@@ -71,13 +85,14 @@ class Session {
   std::thread warm_up_;
   std::atomic<bool> connecting_{false};
   std::atomic<bool> abort_connect_{false};  // set by cancel: a connect in progress gives up
+  std::atomic<bool> call_cancelled_{false};  // set by cancel until start_call()
   DeadlineWatchdog watchdog_{[this] { abandon_unresponsive_connection(); }};
 };
 
 template <typename Work>
 auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>())) {
-  abort_connect_ = false;  // a cancel from here on is this call's
   for (int attempt = 0;; ++attempt) {
+    if (call_cancelled_) throw CallCancelled{};
     pqxx::connection& conn = connection();
     // A server that stopped running cannot enforce its statement_timeout.
     watchdog_.arm(std::chrono::seconds(timeout_s + kUnansweredGrace_s));
@@ -93,6 +108,7 @@ auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declva
         pqxx::nontransaction& tx;
         ~RollbackOnExit() { session.end(tx); }
       } rollback{*this, tx};
+      if (call_cancelled_) throw CallCancelled{};  // it came while BEGIN was on its way
       return work(tx);
     } catch (const pqxx::broken_connection& lost) {
       drop_connection();

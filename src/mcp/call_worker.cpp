@@ -2,14 +2,19 @@
 #include "mcp/call_worker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 #include <spdlog/spdlog.h>
 
 namespace fleetmcp::mcp {
 
-CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call)
-    : server_(server), writer_(writer), cancel_running_call_(std::move(cancel_running_call)) {
+CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call,
+                       std::function<void()> call_starting)
+    : server_(server),
+      writer_(writer),
+      cancel_running_call_(std::move(cancel_running_call)),
+      call_starting_(std::move(call_starting)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -43,12 +48,15 @@ void CallWorker::cancel(const nlohmann::json& request_id, const std::string& rea
 
 void CallWorker::shutdown() {
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     stopping_ = true;
     queue_.clear();
     if (running_) cancel_running_locked();
+    wake_.notify_all();
+    constexpr auto kRecancelEvery = std::chrono::milliseconds(200);
+    while (running_ && !call_finished_.wait_for(lock, kRecancelEvery, [this] { return !running_; }))
+      if (cancel_running_call_) cancel_running_call_();
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -69,19 +77,21 @@ void CallWorker::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
       running_ = Running{job.call.id, job.call.tool->name, job.cancelled};
+      if (call_starting_) call_starting_();
     }
     tools::CallContext context = context_for(job);
-    nlohmann::json response = server_.run_call(job.call, context);
+    std::string response = server_.answer_call(job.call, context);
     {
       std::lock_guard lock(mutex_);
       running_.reset();
     }
+    call_finished_.notify_all();
     // A cancelled call's answer is suppressed (stdio.mdx, Cancellation).
     if (job.cancelled->load()) {
       spdlog::debug("call {} was cancelled; its response is not sent", job.call.id.dump());
       continue;
     }
-    writer_.send(response);
+    writer_.send_line(response);
   }
 }
 

@@ -21,8 +21,12 @@ class CallWorker {
  public:
   // cancel_running_call interrupts the running handler (the database layer
   // sends PQcancel); it is called with no call started or finished meanwhile,
-  // so it cannot hit the next call.
-  CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call);
+  // so it cannot hit the next call. call_starting runs on the worker just
+  // before each handler, in the same critical section that makes the call
+  // cancellable: the database layer forgets the previous call's cancel there,
+  // and keeps this call's cancel even when it lands between two statements.
+  CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call,
+             std::function<void()> call_starting = nullptr);
   ~CallWorker();
   CallWorker(const CallWorker&) = delete;
   CallWorker& operator=(const CallWorker&) = delete;
@@ -33,7 +37,9 @@ class CallWorker {
   // flagged and interrupted; neither is answered. Unknown ids are ignored.
   void cancel(const nlohmann::json& request_id, const std::string& reason);
 
-  // Drops queued calls, cancels the running one and waits for the thread.
+  // Drops queued calls, cancels the running one and waits for the thread,
+  // repeating the cancel until the call ends: a cancel that reaches the
+  // server between two statements of a call cancels nothing there.
   void shutdown();
 
  private:
@@ -56,9 +62,11 @@ class CallWorker {
   const Server& server_;
   MessageWriter& writer_;
   std::function<void()> cancel_running_call_;
+  std::function<void()> call_starting_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable call_finished_;
   std::deque<Job> queue_;
   std::optional<Running> running_;
   bool stopping_ = false;

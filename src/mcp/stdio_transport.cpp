@@ -41,7 +41,7 @@ void StdioTransport::request_stop() noexcept {
 
 StdioTransport::StopReason StdioTransport::run(int input_fd, int output_fd) {
   MessageWriter writer(output_fd);
-  CallWorker worker(server_, writer, options_.cancel_running_call);
+  CallWorker worker(server_, writer, options_.cancel_running_call, options_.call_starting);
   LineReader reader(input_fd, stop_pipe_[0], options_.max_message_bytes);
 
   StopReason reason = StopReason::end_of_input;

@@ -17,6 +17,8 @@ struct TransportOptions {
   // Interrupts the running tools/call (the database layer's PQcancel). Called
   // from the reader thread on notifications/cancelled, end of input and stop.
   std::function<void()> cancel_running_call;
+  // Called on the worker thread as each tools/call starts (see CallWorker).
+  std::function<void()> call_starting;
 };
 
 class StdioTransport {

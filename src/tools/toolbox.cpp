@@ -22,6 +22,8 @@ ToolResult call_safely(const Tool& tool, const nlohmann::json& arguments, CallCo
     return tool.handler(arguments, context);
   } catch (const ToolArgumentError& bad) {
     return ToolResult::error(bad.what());
+  } catch (const db::CallCancelled& cancelled) {
+    return ToolResult::error(std::string{"Cancelled: "} + cancelled.what() + ".");
   } catch (const db::DatabaseUnavailable& down) {
     return ToolResult::error(std::string{"The database is not available: "} + down.what());
   } catch (const db::QueryCancelled& cancelled) {

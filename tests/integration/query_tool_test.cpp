@@ -105,3 +105,18 @@ TEST_CASE("a missing database gives a clear tool error, not a crash") {
   CHECK(result.is_error);
   CHECK(result.text.find("cannot connect to the database") != std::string::npos);
 }
+
+TEST_CASE("a cancel between two statements of a call stops the rest of it; the next call runs") {
+  // A call runs several statements (role check, schema check, the query); a
+  // cancel that lands between them has nothing to interrupt on the server.
+  Toolbox box;
+  box.session->start_call();
+  box.data("query", {{"sql", "SELECT 1"}});
+  box.session->cancel_running_query();
+  auto cancelled = box.call("query", {{"sql", "SELECT pg_sleep(30)"}});
+  CHECK(cancelled.is_error);
+  CHECK(cancelled.text.find("cancelled") != std::string::npos);
+
+  box.session->start_call();
+  CHECK(box.data("query", {{"sql", "SELECT 2 AS two"}})["rows"] == json::parse("[[2]]"));
+}

@@ -27,6 +27,7 @@ struct Gate {
   bool open = false;
   int started = 0;
   int cancel_hooks = 0;
+  int call_starts = 0;
 
   void wait_started(int count) {
     std::unique_lock lock(mutex);
@@ -51,6 +52,21 @@ struct Gate {
     std::lock_guard lock(mutex);
     ++cancel_hooks;
     changed.notify_all();
+  }
+  void call_starting() {
+    std::lock_guard lock(mutex);
+    ++call_starts;
+  }
+  int starts() {
+    std::lock_guard lock(mutex);
+    return call_starts;
+  }
+  // A call whose first cancels miss, as when PQcancel reaches the server
+  // between two statements: it ends at the third cancel hook only.
+  void wait_for_third_cancel() {
+    mark_started();
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return cancel_hooks >= 3; });
   }
   // Waits for release() or for the call's cancellation.
   bool wait(tools::CallContext& context) {
@@ -77,6 +93,11 @@ tools::ToolRegistry gated_registry(Gate& gate) {
                   context.progress(1, 3, "no progress made");  // not an increase: never sent
                   context.progress(2, 3, "");
                   return tools::ToolResult{"counted"};
+                }});
+  registry.add({"stubborn", "", "Ignores the first cancels.", {{"type", "object"}}, nullptr,
+                [&gate](const json&, tools::CallContext&) {
+                  gate.wait_for_third_cancel();
+                  return tools::ToolResult{"stubborn"};
                 }});
   return registry;
 }
@@ -109,7 +130,7 @@ struct Session {
   std::string pending;
 
   explicit Session(std::size_t max_message_bytes = 16 * 1024 * 1024)
-      : transport(server, TransportOptions{max_message_bytes, [this] { gate.cancel_hook(); }}) {
+      : transport(server, TransportOptions{max_message_bytes, [this] { gate.cancel_hook(); }, [this] { gate.call_starting(); }}) {
     REQUIRE(pipe(to_server) == 0);
     REQUIRE(pipe(from_server) == 0);
     runner = std::thread([this] { reason = transport.run(to_server[0], from_server[1]); });
@@ -183,7 +204,7 @@ TEST_CASE("a legacy session: initialize, list, call, then EOF ends run()") {
   session.send(request(2, "tools/list"));
   const json listed = session.receive();
   CHECK(listed["id"] == 2);
-  CHECK(listed["result"]["tools"].size() == 3);
+  CHECK(listed["result"]["tools"].size() == 4);
   session.send(request(3, "tools/call", {{"name", "fast"}, {"arguments", {{"n", "one"}}}}));
   const json called = session.receive();
   CHECK(called["id"] == 3);
@@ -326,6 +347,25 @@ TEST_CASE("end of input cancels the running call, drops queued ones and returns"
   CHECK(session.finish().empty());  // neither call answers after the client hung up
   CHECK(session.gate.hooks() == 1);
   CHECK(session.reason == StdioTransport::StopReason::end_of_input);
+}
+
+TEST_CASE("end of input repeats the cancel until the running call ends") {
+  Session session;
+  session.send(call(1, "stubborn"));
+  session.gate.wait_started(1);
+  CHECK(session.finish().empty());
+  CHECK(session.gate.hooks() == 3);
+}
+
+TEST_CASE("the database layer hears of each call as it starts, before its handler") {
+  Session session;
+  session.send(call(1, "fast"));
+  CHECK(session.receive()["id"] == 1);
+  session.send(call(2, "gated"));
+  session.gate.wait_started(1);
+  CHECK(session.gate.starts() == 2);
+  session.gate.release();
+  CHECK(session.receive()["id"] == 2);
 }
 
 TEST_CASE("request_stop ends run() with the input still open") {
