@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -16,97 +17,125 @@ using nlohmann::json;
 constexpr std::size_t kFirstBatch = 8;
 constexpr std::size_t kLargestBatch = 4096;
 
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string columns_json(const pqxx::result& batch, const TypeCatalog& types) {
+json columns_of(const pqxx::result& batch, const TypeCatalog& types) {
   json columns = json::array();
   for (pqxx::row_size_type i = 0; i < batch.columns(); ++i)
     columns.push_back({{"name", batch.column_name(i)}, {"type", types.display_name(batch.column_type(i))}});
-  return dump(columns);
+  return columns;
 }
 
 std::size_t next_batch_size(const QueryResult& so_far, std::size_t bytes_left, std::size_t rows_left) {
   std::size_t size = kLargestBatch;
   if (so_far.row_count > 0) {
-    std::size_t average_row = std::max<std::size_t>(1, so_far.rows_json.size() / so_far.row_count);
+    std::size_t average_row = std::max<std::size_t>(1, so_far.rows_bytes / so_far.row_count);
     size = std::clamp<std::size_t>(bytes_left / average_row + 1, 1, kLargestBatch);
   }
   return std::min(size, rows_left);
 }
 
-}  // namespace
+// Beyond this the answer grows by doubling: a reservation is address space
+// taken up front, and a cap far above the rows that come is common.
+constexpr std::size_t kLargestReservation = 64 * 1024 * 1024;
 
-std::string QueryResult::to_json() const {
-  std::string text;
-  text.reserve(rows_json.size() + columns_json.size() + 160);
-  text += "{\"columns\":";
-  text += columns_json;
-  text += ",\"rows\":";
-  text += rows_json;
-  text += ",\"row_count\":" + std::to_string(row_count);
-  text += std::string{",\"truncated\":"} + (truncated ? "true" : "false");
-  text += ",\"truncated_reason\":" + (truncated_reason.empty() ? std::string{"null"} : dump(truncated_reason));
-  if (cells_cut > 0) text += ",\"cells_cut\":" + std::to_string(cells_cut);
-  text += ",\"elapsed_ms\":" + dump(std::round(elapsed_ms * 100) / 100);
-  text += "}";
-  return text;
-}
-
-namespace {
-
-// Appends encoded rows to a QueryResult until the row or byte cap is hit.
-class RowAppender {
+// Writes the answer into QueryResult::text as batches arrive, each row
+// encoded straight into it, until the row or the byte cap is hit. That text
+// is the one copy of the answer: the tool result and the MCP response take
+// it from here without another.
+class AnswerWriter {
  public:
-  RowAppender(QueryResult& result, const TypeCatalog& types, const QueryRequest& request)
-      : result_(result), types_(types), request_(request), limits_{request.max_cell_bytes} {
-    result_.rows_json = "[";
-  }
+  AnswerWriter(QueryResult& result, const TypeCatalog& types, const QueryRequest& request)
+      : result_(result), types_(types), request_(request), limits_{request.max_cell_bytes}, out_(result.text) {}
 
   void append(const pqxx::result& batch) {
-    if (result_.columns_json.empty()) {
-      result_.columns_json = columns_json(batch, types_);
-      result_.column_count = batch.columns();
-    }
+    if (!started_) start(batch);
     for (const pqxx::row& row : batch) {
       if (result_.row_count == request_.max_rows) return stop("rows");
-      encode_row(row, batch);
-      if (result_.rows_json.size() + row_text_.size() + 2 > request_.max_bytes && result_.row_count > 0)
+      const std::size_t before = result_.text.size();
+      const std::size_t rows_before = before - rows_start_;  // "[" and the rows so far
+      if (result_.row_count > 0) out_.raw(',');
+      const std::size_t row_start = result_.text.size();
+      const std::size_t cut = encode_row(row, batch);
+      // The row, its ',' and the closing ']' must fit.
+      if (rows_before + (result_.text.size() - row_start) + 2 > request_.max_bytes && result_.row_count > 0) {
+        result_.text.resize(before);
         return stop("bytes");
-      if (result_.row_count > 0) result_.rows_json += ',';
-      result_.rows_json += row_text_;
+      }
+      result_.cells_cut += cut;
       ++result_.row_count;
     }
+    result_.rows_bytes = result_.text.size() - rows_start_;
   }
 
-  void finish() { result_.rows_json += ']'; }
+  // Room for the rows still to come, judged from the rows so far, so that a
+  // large answer is not copied at every doubling.
+  void reserve(std::size_t rows_left, std::size_t bytes_left) {
+    if (result_.row_count == 0) return;
+    const std::size_t average_row = result_.rows_bytes / result_.row_count + 1;
+    const std::size_t expected = std::min({average_row * rows_left, bytes_left, kLargestReservation});
+    result_.text.reserve(result_.text.size() + expected + expected / 16 + 256);
+  }
+
+  void finish(double elapsed_ms) {
+    if (!started_) start(pqxx::result{});  // every path appends a batch first; never a broken answer
+    out_.raw(']');
+    result_.rows_bytes = result_.text.size() - rows_start_;
+    result_.elapsed_ms = elapsed_ms;
+    out_.raw(",\"row_count\":");
+    out_.integer(static_cast<std::int64_t>(result_.row_count));
+    out_.raw(result_.truncated ? ",\"truncated\":true" : ",\"truncated\":false");
+    out_.raw(",\"truncated_reason\":");
+    if (result_.truncated_reason.empty()) out_.raw("null");
+    else out_.string(result_.truncated_reason);
+    if (result_.cells_cut > 0) {
+      out_.raw(",\"cells_cut\":");
+      out_.integer(static_cast<std::int64_t>(result_.cells_cut));
+    }
+    out_.raw(",\"elapsed_ms\":");
+    out_.number(std::round(elapsed_ms * 100) / 100);
+    out_.raw('}');
+  }
 
  private:
+  void start(const pqxx::result& batch) {
+    started_ = true;
+    out_.raw("{\"columns\":");
+    out_.value(columns_of(batch, types_));
+    result_.column_count = batch.columns();
+    out_.raw(",\"rows\":");
+    rows_start_ = result_.text.size();
+    out_.raw('[');
+  }
+
   void stop(const char* reason) {
     result_.truncated = true;
     result_.truncated_reason = reason;
+    result_.rows_bytes = result_.text.size() - rows_start_;
   }
 
-  void encode_row(const pqxx::row& row, const pqxx::result& batch) {
-    row_text_ = "[";
+  // Returns how many cells were cut.
+  std::size_t encode_row(const pqxx::row& row, const pqxx::result& batch) {
+    std::size_t cut = 0;
+    out_.raw('[');
     for (pqxx::row_size_type i = 0; i < row.size(); ++i) {
-      if (i > 0) row_text_ += ',';
+      if (i > 0) out_.raw(',');
       const pqxx::field field = row[i];
       if (field.is_null()) {
-        row_text_ += "null";
+        out_.raw("null");
         continue;
       }
-      EncodedCell cell = encode_value(field.view(), batch.column_type(i), types_, limits_);
-      if (cell.cut) ++result_.cells_cut;
-      row_text_ += dump(cell.value);
+      if (append_encoded_value(out_, field.view(), batch.column_type(i), types_, limits_)) ++cut;
     }
-    row_text_ += ']';
+    out_.raw(']');
+    return cut;
   }
 
   QueryResult& result_;
   const TypeCatalog& types_;
   const QueryRequest& request_;
   const EncodeLimits limits_;
-  std::string row_text_;
+  JsonAppender out_;
+  bool started_ = false;
+  std::size_t rows_start_ = 0;  // where the rows array's "[" is in the text
 };
 
 pqxx::params bind_parameters(const QueryRequest& request) {
@@ -124,7 +153,7 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
   return session.read_only(request.timeout_s, [&](pqxx::nontransaction& tx) {
     QueryResult result;
     auto started = std::chrono::steady_clock::now();
-    RowAppender rows{result, types, request};
+    AnswerWriter rows{result, types, request};
     if (!request.use_cursor) {
       // EXPLAIN cannot run in a cursor; its output is small. Still the
       // extended protocol, so still exactly one statement.
@@ -132,20 +161,22 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
     } else {
       tx.exec(std::string{kCursorPrefix} + request.statement, bind_parameters(request));
       std::size_t batch_size = std::min(kFirstBatch, request.max_rows + 1);
+      bool first_batch = true;
       while (true) {
         pqxx::result batch =
             tx.exec("FETCH FORWARD " + std::to_string(batch_size) + " FROM fleetmcp_cursor", pqxx::params{});
         rows.append(batch);
         if (static_cast<std::size_t>(batch.size()) < batch_size || result.truncated) break;
         if (!request.on_batch(result.row_count)) throw QueryCancelled{};
-        std::size_t used = result.rows_json.size();
+        std::size_t used = result.rows_bytes;
         std::size_t bytes_left = request.max_bytes > used ? request.max_bytes - used : 1;
-        batch_size = next_batch_size(result, bytes_left, request.max_rows + 1 - result.row_count);
+        std::size_t rows_left = request.max_rows + 1 - result.row_count;
+        if (first_batch) rows.reserve(rows_left, bytes_left);
+        first_batch = false;
+        batch_size = next_batch_size(result, bytes_left, rows_left);
       }
     }
-    rows.finish();
-    result.elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    rows.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     return result;
   });
 }

@@ -27,17 +27,17 @@ struct QueryRequest {
 };
 
 struct QueryResult {
-  std::string columns_json;            // [{"name":…,"type":…},…]
-  std::string rows_json;               // [[…],…]
+  // The tool's answer, written once as the rows arrive:
+  // {"columns":[{"name":…,"type":…},…],"rows":[[…],…],"row_count":…,"truncated":…,
+  //  "truncated_reason":…,["cells_cut":…,]"elapsed_ms":…}
+  std::string text;
+  std::size_t rows_bytes = 0;          // of the "rows" array, brackets included: what max_bytes caps
   std::size_t row_count = 0;
   std::size_t column_count = 0;
   bool truncated = false;
   std::string truncated_reason;        // "rows" | "bytes" | ""
   std::size_t cells_cut = 0;           // cells longer than max_cell_bytes
   double elapsed_ms = 0;
-
-  // The tool's answer: {"columns":…,"rows":…,"row_count":…,"truncated":…,…}
-  std::string to_json() const;
 };
 
 // The cursor is declared on its own line so that PostgreSQL's "LINE n:" error

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "db/geojson.h"
+#include "json_text.h"
 
 namespace fleetmcp::db {
 namespace {
@@ -101,46 +102,6 @@ std::optional<ArrayType> array_type(unsigned oid, const TypeCatalog& types) {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
-// Length of the well-formed UTF-8 sequence starting at text[i] (RFC 3629:
-// no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length;
-  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
 // Appends at most `budget` bytes of `text` as valid UTF-8, never splitting a
 // character, each invalid byte replaced by U+FFFD. Returns the bytes of `text` used.
 std::size_t append_valid_utf8(std::string& out, std::string_view text, std::size_t budget) {
@@ -193,27 +154,44 @@ std::optional<Number> parse_number(std::string_view text) {
   return value;
 }
 
+// The number a cell of these types becomes, or nullopt when it stays a
+// string: int8 beyond ±(2^53−1), NaN and ±Infinity (no JSON number for them).
+std::optional<std::int64_t> safe_int8(std::string_view text) {
+  auto value = parse_number<std::int64_t>(text);
+  if (value && *value >= -kMaxSafeInteger && *value <= kMaxSafeInteger) return value;
+  return std::nullopt;
+}
+
+std::optional<double> finite_float(std::string_view text) {
+  auto value = parse_number<double>(text);
+  if (value && std::isfinite(*value)) return value;
+  return std::nullopt;
+}
+
+std::optional<bool> bool_of(std::string_view text) {
+  if (text == "t") return true;
+  if (text == "f") return false;
+  return std::nullopt;
+}
+
 json integer_value(std::string_view text) {
   auto value = parse_number<std::int64_t>(text);
   return value ? json(*value) : string_value(text);
 }
 
 json int8_value(std::string_view text) {
-  auto value = parse_number<std::int64_t>(text);
-  if (value && *value >= -kMaxSafeInteger && *value <= kMaxSafeInteger) return json(*value);
-  return string_value(text);
+  auto value = safe_int8(text);
+  return value ? json(*value) : string_value(text);
 }
 
-// NaN and ±Infinity have no JSON number, so they stay strings.
 json float_value(std::string_view text) {
-  auto value = parse_number<double>(text);
-  return value && std::isfinite(*value) ? json(*value) : string_value(text);
+  auto value = finite_float(text);
+  return value ? json(*value) : string_value(text);
 }
 
 json bool_value(std::string_view text) {
-  if (text == "t") return true;
-  if (text == "f") return false;
-  return string_value(text);
+  auto value = bool_of(text);
+  return value ? json(*value) : string_value(text);
 }
 
 // ---- json / jsonb -----------------------------------------------------------
@@ -254,19 +232,36 @@ json embedded_json(std::string_view text) {
 // full offset: "2024-05-01T10:00:00.5+03:00". Offsets with seconds (historic
 // local mean time) have no ISO form and stay as written; so do infinities and
 // BC dates, which ISO 8601 cannot express without a sign convention readers disagree on.
-json iso_8601(std::string_view text) {
+struct IsoEdit {
+  std::size_t t_at;      // the ' ' between date and time that becomes 'T' (npos: none)
+  bool complete_offset;  // "+03" needs ":00"
+};
+
+std::optional<IsoEdit> iso_8601_edit(std::string_view text) {
   bool is_bc = text.size() > 3 && text.substr(text.size() - 3) == " BC";
-  if (text.empty() || !(text.front() >= '0' && text.front() <= '9') || is_bc) return string_value(text);
+  if (text.empty() || !(text.front() >= '0' && text.front() <= '9') || is_bc) return std::nullopt;
+  IsoEdit edit{text.find(' '), false};
+  std::size_t first_colon = text.find(':');
+  if (first_colon != std::string_view::npos) {
+    std::size_t sign = text.find_first_of("+-", first_colon);
+    edit.complete_offset = sign != std::string_view::npos && text.size() - sign == 3;
+  }
+  return edit;
+}
+
+void apply_iso_edit(std::string& out, std::string_view text, IsoEdit edit) {
+  std::size_t start = out.size();
+  out.append(text);
+  if (edit.t_at != std::string_view::npos) out[start + edit.t_at] = 'T';
+  if (edit.complete_offset) out += ":00";
+}
+
+json iso_8601(std::string_view text) {
+  auto edit = iso_8601_edit(text);
+  if (!edit) return string_value(text);
   std::string iso;
   iso.reserve(text.size() + 3);
-  iso = text;
-  std::size_t time_start = iso.find(' ');
-  if (time_start != std::string::npos) iso[time_start] = 'T';
-  std::size_t first_colon = iso.find(':');
-  if (first_colon != std::string::npos) {
-    std::size_t sign = iso.find_first_of("+-", first_colon);
-    if (sign != std::string::npos && iso.size() - sign == 3) iso += ":00";
-  }
+  apply_iso_edit(iso, text, *edit);
   return json(std::move(iso));
 }
 
@@ -480,6 +475,67 @@ json encode_scalar(std::string_view text, unsigned oid, const TypeCatalog& types
   return string_value(text);
 }
 
+// ---- JSON text written directly -------------------------------------------
+
+// What string_value(text).dump() writes.
+void append_string_value(JsonAppender& out, std::string_view text) {
+  if (is_valid_utf8(text)) return out.string(text);
+  std::string valid;
+  valid.reserve(text.size() + 8);
+  append_valid_utf8(valid, text, std::string::npos);
+  out.string(valid);
+}
+
+// PostgreSQL writes times with digits, '-', ':', '.', '+' and ' ' only; any
+// other byte would need escaping, so such text takes the general path.
+bool needs_no_escaping(std::string_view text) {
+  for (char c : text)
+    if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// encode_scalar(text, oid, types).dump(), without building the json value for
+// the types a result row is mostly made of. The rest go through encode_scalar.
+void append_scalar(JsonAppender& out, std::string_view text, unsigned oid, const TypeCatalog& types) {
+  switch (oid) {
+    case kInt2:
+    case kInt4:
+    case kOid:
+      if (auto value = parse_number<std::int64_t>(text)) return out.integer(*value);
+      return append_string_value(out, text);
+    case kInt8:
+      if (auto value = safe_int8(text)) return out.integer(*value);
+      return append_string_value(out, text);
+    case kFloat4:
+    case kFloat8:
+      if (auto value = finite_float(text)) return out.number(*value);
+      return append_string_value(out, text);
+    case kBool:
+      if (auto value = bool_of(text)) return out.raw(*value ? "true" : "false");
+      return append_string_value(out, text);
+    case kDate:
+    case kTime:
+    case kTimetz:
+    case kTimestamp:
+    case kTimestamptz: {
+      auto edit = iso_8601_edit(text);
+      if (!edit || !needs_no_escaping(text)) return append_string_value(out, text);
+      out.raw('"');
+      apply_iso_edit(out.out(), text, *edit);
+      return out.raw('"');
+    }
+    case kNumeric:
+    case kInterval:
+    case kUuid:
+    case kText:
+    case kVarchar:
+    case kBpchar:
+    case kName:
+    case kChar: return append_string_value(out, text);
+    default: return out.value(encode_scalar(text, oid, types));
+  }
+}
+
 }  // namespace
 
 std::string TypeCatalog::load_query() {
@@ -527,6 +583,17 @@ EncodedCell encode_value(std::string_view text, unsigned type_oid, const TypeCat
   if (type_oid == kBytea) return bytea_value(text, limits.max_cell_bytes);
   if (text.size() > limits.max_cell_bytes) return cut_text(text, limits.max_cell_bytes);
   return {encode_scalar(text, type_oid, types), false};
+}
+
+bool append_encoded_value(JsonAppender& out, std::string_view text, unsigned type_oid, const TypeCatalog& types,
+                          const EncodeLimits& limits) {
+  if (type_oid == kBytea || text.size() > limits.max_cell_bytes) {
+    EncodedCell cell = encode_value(text, type_oid, types, limits);
+    out.value(cell.value);
+    return cell.cut;
+  }
+  append_scalar(out, text, type_oid, types);
+  return false;
 }
 
 }  // namespace fleetmcp::db

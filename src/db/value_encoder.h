@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_text.h"
+
 namespace fleetmcp::db {
 
 // Per-connection knowledge of types looked up by name (PostGIS) and of the
@@ -65,5 +67,13 @@ struct EncodedCell {
 // NULL cells are the caller's business (json null).
 EncodedCell encode_value(std::string_view text, unsigned type_oid, const TypeCatalog& types,
                          const EncodeLimits& limits);
+
+// Appends the JSON text of encode_value(…).value, as dump() would write it,
+// and returns whether the cell was cut. The common scalar types (numbers,
+// bool, times, text) are written without building a json value: a result
+// row is mostly those, and building then dumping a value per cell was most
+// of the time spent on a large result.
+bool append_encoded_value(JsonAppender& out, std::string_view text, unsigned type_oid, const TypeCatalog& types,
+                          const EncodeLimits& limits);
 
 }  // namespace fleetmcp::db

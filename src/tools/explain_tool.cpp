@@ -70,7 +70,7 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   request.max_cell_bytes = env.config.max_bytes;  // the plan is one cell; never cut it mid-JSON
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
-    ToolResult answer = ToolResult::data(summarise(json::parse(result.rows_json).at(0).at(0), analyze));
+    ToolResult answer = ToolResult::data(summarise(json::parse(result.text).at("rows").at(0).at(0), analyze));
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {

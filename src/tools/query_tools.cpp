@@ -44,7 +44,7 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   };
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
-    ToolResult answer{result.to_json()};
+    ToolResult answer{std::move(result.text)};
     facts["rows"] = result.row_count;
     facts["truncated"] = result.truncated;
     if (result.truncated) facts["truncated_reason"] = result.truncated_reason;

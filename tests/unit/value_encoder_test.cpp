@@ -44,14 +44,28 @@ TypeCatalog postgis_catalog() {
 
 const TypeCatalog kNoCatalog;
 
+// Every case also checks that the direct writer (append_encoded_value, what
+// result rows use) writes exactly the text of the value encode_value builds.
+void check_writer_agrees(std::string_view text, unsigned oid, const TypeCatalog& types, const EncodeLimits& limits,
+                         const EncodedCell& cell) {
+  std::string written = "[";
+  fleetmcp::JsonAppender out{written};
+  bool cut = fleetmcp::db::append_encoded_value(out, text, oid, types, limits);
+  CHECK(written.substr(1) == cell.value.dump(-1, ' ', false, json::error_handler_t::replace));
+  CHECK(cut == cell.cut);
+}
+
 json encode(std::string_view text, unsigned oid, const TypeCatalog& types = kNoCatalog) {
   EncodedCell cell = encode_value(text, oid, types, EncodeLimits{});
   CHECK_FALSE(cell.cut);
+  check_writer_agrees(text, oid, types, EncodeLimits{}, cell);
   return cell.value;
 }
 
 EncodedCell encode_capped(std::string_view text, unsigned oid, std::size_t max_cell_bytes) {
-  return encode_value(text, oid, kNoCatalog, EncodeLimits{max_cell_bytes});
+  EncodedCell cell = encode_value(text, oid, kNoCatalog, EncodeLimits{max_cell_bytes});
+  check_writer_agrees(text, oid, kNoCatalog, EncodeLimits{max_cell_bytes}, cell);
+  return cell;
 }
 
 }  // namespace
