@@ -1,6 +1,10 @@
 // JSON-RPC 2.0 framing: decoding a line, building and encoding replies.
 #include "mcp/jsonrpc.h"
 
+#include <stdexcept>
+
+#include "json_text.h"
+
 namespace fleetmcp::mcp {
 namespace {
 
@@ -102,5 +106,24 @@ json notification(std::string method, json params) {
 }
 
 std::string encode(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string encode_with_text(const json& message, std::string_view text) {
+  const std::string envelope = encode(message);
+  // Keys are written sorted, so the item is {"text":"","type":"text"}. In a
+  // compact dump an unescaped '"' only ever opens or closes a string, so the
+  // first match is the key itself, never a piece of a value.
+  static constexpr std::string_view kSlot = R"("content":[{"text":")";
+  const std::size_t slot = envelope.find(kSlot);
+  if (slot == std::string::npos) throw std::logic_error("encode_with_text: the message has no content text");
+  const std::size_t at = slot + kSlot.size();
+  std::string line;
+  // Escaping adds a byte per '"' or '\\': about one in eight of a result's bytes.
+  line.reserve(envelope.size() + text.size() + text.size() / 4 + 2);
+  line.append(envelope, 0, at);
+  append_json_string_body(line, text);
+  line.append(envelope, at);
+  line += '\n';
+  return line;
+}
 
 }  // namespace fleetmcp::mcp

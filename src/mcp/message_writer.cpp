@@ -16,7 +16,10 @@ namespace fleetmcp::mcp {
 bool MessageWriter::send(const nlohmann::json& message) {
   std::string line = encode(message);
   line += '\n';
+  return send_line(line);
+}
 
+bool MessageWriter::send_line(std::string_view line) {
   std::lock_guard lock(mutex_);
   if (broken_) return false;
   // write(2) straight to the descriptor: nothing sits in a buffer, and a

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mutex>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,9 @@ class MessageWriter {
 
   // False once the output is gone (client exited); later messages are dropped.
   bool send(const nlohmann::json& message);
+
+  // The same for a message already encoded, its newline included.
+  bool send_line(std::string_view line);
 
  private:
   int output_fd_;

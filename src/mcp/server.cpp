@@ -38,6 +38,21 @@ json tool_result(std::string text, bool is_error) {
   return {{"content", json::array({{{"type", "text"}, {"text", std::move(text)}}})}, {"isError", is_error}};
 }
 
+// The tool's answer; failures become isError results.
+tools::ToolResult run_tool(const tools::Tool& tool, const json& arguments, tools::CallContext& context) {
+  try {
+    return tool.handler(arguments, context);
+  } catch (const tools::ToolArgumentError& error) {
+    return tools::ToolResult::error(error.what());
+  } catch (const std::exception& error) {
+    spdlog::error("tool {} failed: {}", tool.name, error.what());
+    return tools::ToolResult::error(std::string("internal error: ") + error.what());
+  } catch (...) {
+    spdlog::error("tool {} failed with a non-standard exception", tool.name);
+    return tools::ToolResult::error("internal error: the tool failed unexpectedly");
+  }
+}
+
 json progress_token_of(const json& meta) {
   auto token = meta.find(meta_key::progress_token);
   if (token == meta.end()) return nullptr;
@@ -206,21 +221,22 @@ PreparedCall Server::prepare_call(const Request& request, Era era) const {
   return call;
 }
 
-json Server::run_call(const PreparedCall& call, tools::CallContext& context) const {
-  json result;
+std::string Server::answer_call(const PreparedCall& call, tools::CallContext& context) const {
+  tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
+  json envelope = result_response(call.id, complete(tool_result("", answer.is_error), call.era));
   try {
-    const tools::ToolResult answer = call.tool->handler(call.arguments, context);
-    result = tool_result(answer.text, answer.is_error);
-  } catch (const tools::ToolArgumentError& error) {
-    result = tool_result(error.what(), true);
+    return encode_with_text(envelope, answer.text);
   } catch (const std::exception& error) {
-    spdlog::error("tool {} failed: {}", call.tool->name, error.what());
-    result = tool_result(std::string("internal error: ") + error.what(), true);
-  } catch (...) {
-    spdlog::error("tool {} failed with a non-standard exception", call.tool->name);
-    result = tool_result("internal error: the tool failed unexpectedly", true);
+    spdlog::error("encoding the answer of {} failed: {}", call.tool->name, error.what());
+    json failed = tool_result("internal error: the answer could not be encoded", true);
+    return encode(result_response(call.id, complete(std::move(failed), call.era))) + '\n';
   }
-  return result_response(call.id, complete(std::move(result), call.era));
+}
+
+json Server::run_call(const PreparedCall& call, tools::CallContext& context) const {
+  std::string line = answer_call(call, context);
+  line.pop_back();  // the newline
+  return json::parse(line);
 }
 
 std::optional<json> Server::handle(const json& message) {

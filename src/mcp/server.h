@@ -72,8 +72,13 @@ class Server {
   // reader): it updates the stream's era lock. Never throws.
   Routed route(const Message& message);
 
-  // Runs a prepared call and returns the response to send. Tool failures
-  // become isError results. Safe from any thread; never throws.
+  // Runs a prepared call and returns the response line to send, newline
+  // included. Tool failures become isError results. The tool's text goes into
+  // the line without another copy (encode_with_text). Safe from any thread;
+  // never throws.
+  std::string answer_call(const PreparedCall& call, tools::CallContext& context) const;
+
+  // The same response as a json value, for tests and handle().
   nlohmann::json run_call(const PreparedCall& call, tools::CallContext& context) const;
 
   // route() and, for a tools/call, run_call() inline: for tests and for

@@ -135,3 +135,26 @@ TEST_CASE("notifications are built without an id") {
   CHECK_FALSE(note.contains("id"));
   CHECK(note["method"] == "notifications/progress");
 }
+
+TEST_CASE("a tool answer's text is written into the line as encode() would write it") {
+  const std::string texts[] = {"", "plain", R"({"rows":[["a \"quoted\" name",1.5]]})", "line\nbreak\t\x01",
+                               "caf\xC3\xA9", "bad \xFF byte"};
+  const json metas[] = {nullptr, json{{"io.modelcontextprotocol/serverInfo", {{"name", "x \"content\":[{\"text\":\""}}}}};
+  for (const std::string& text : texts) {
+    for (const json& meta : metas) {
+      for (bool is_error : {false, true}) {
+        auto message_with = [&](const std::string& content) {
+          json result = {{"content", json::array({{{"type", "text"}, {"text", content}}})}, {"isError", is_error}};
+          if (!meta.is_null()) {
+            result["_meta"] = meta;
+            result["resultType"] = "complete";
+          }
+          return result_response(json("id \"content\":[{\"text\":\""), std::move(result));
+        };
+        CAPTURE(text);
+        CHECK(encode_with_text(message_with(""), text) == encode(message_with(text)) + "\n");
+      }
+    }
+  }
+  CHECK_THROWS_AS(encode_with_text(result_response(1, json::object()), "x"), std::logic_error);
+}
