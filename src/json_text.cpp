@@ -1,5 +1,6 @@
 #include "json_text.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -22,21 +23,32 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return classes;
 }();
 
-void append_escape(std::string& out, unsigned char c) {
+// Writes the escape for a byte of class kEscape; returns its length (2 or 6).
+std::size_t spell_escape(unsigned char c, char (&escape)[6]) {
+  escape[0] = '\\';
   switch (c) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
+    case '"': escape[1] = '"'; return 2;
+    case '\\': escape[1] = '\\'; return 2;
+    case '\b': escape[1] = 'b'; return 2;
+    case '\f': escape[1] = 'f'; return 2;
+    case '\n': escape[1] = 'n'; return 2;
+    case '\r': escape[1] = 'r'; return 2;
+    case '\t': escape[1] = 't'; return 2;
     default: {
       static constexpr char kHex[] = "0123456789abcdef";
-      const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-      out.append(escaped, sizeof escaped);
+      escape[1] = 'u';
+      escape[2] = '0';
+      escape[3] = '0';
+      escape[4] = kHex[c >> 4];
+      escape[5] = kHex[c & 15];
+      return 6;
     }
   }
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  char escape[6];
+  out.append(escape, spell_escape(c, escape));
 }
 
 }  // namespace
@@ -113,6 +125,47 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   append_json_string_body(out, text);
   out += '"';
+}
+
+bool wrap_as_json_string_body(std::string& text, std::string_view before, std::string_view after) {
+  // First pass: the escaped size, and whether the text is valid UTF-8.
+  std::size_t escaped = text.size();
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    switch (kByteClass[c]) {
+      case kPlain: ++i; continue;
+      case kEscape:
+        char escape[6];
+        escaped += spell_escape(c, escape) - 1;
+        ++i;
+        continue;
+      default: {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) return false;
+        i += length;
+      }
+    }
+  }
+  // Second pass, from the end: every byte moves right by the prefix and the
+  // escapes before it, so nothing is overwritten before it is read.
+  const std::size_t original = text.size();
+  text.resize(before.size() + escaped + after.size());
+  char* data = text.data();
+  std::size_t to = before.size() + escaped;
+  for (std::size_t from = original; from-- > 0;) {
+    const unsigned char c = static_cast<unsigned char>(data[from]);
+    if (kByteClass[c] != kEscape) {
+      data[--to] = static_cast<char>(c);
+      continue;
+    }
+    char escape[6];
+    const std::size_t length = spell_escape(c, escape);
+    to -= length;
+    std::copy(escape, escape + length, data + to);
+  }
+  std::copy(before.begin(), before.end(), data);
+  std::copy(after.begin(), after.end(), data + before.size() + escaped);
+  return true;
 }
 
 JsonAppender::JsonAppender(std::string& out)

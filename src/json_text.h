@@ -25,6 +25,12 @@ void append_json_string_body(std::string& out, std::string_view text);
 // The same with the quotes.
 void append_json_string(std::string& out, std::string_view text);
 
+// Escapes `text` where it stands, as append_json_string_body would, then puts
+// `before` in front and `after` behind it: one buffer for a large answer
+// instead of the text plus its escaped copy. False, with `text` unchanged,
+// when the text is not valid UTF-8 (the caller takes the general path).
+bool wrap_as_json_string_body(std::string& text, std::string_view before, std::string_view after);
+
 // Writes JSON values onto one string. nlohmann's serializer reads the locale
 // and allocates its output adapter when built, which per cell of a 10,000-row
 // result costs more than the cell itself, so it is built once here.

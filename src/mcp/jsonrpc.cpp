@@ -107,7 +107,7 @@ json notification(std::string method, json params) {
 
 std::string encode(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string encode_with_text(const json& message, std::string_view text) {
+std::string encode_with_text(const json& message, std::string text) {
   const std::string envelope = encode(message);
   // Keys are written sorted, so the item is {"text":"","type":"text"}. In a
   // compact dump an unescaped '"' only ever opens or closes a string, so the
@@ -116,13 +116,11 @@ std::string encode_with_text(const json& message, std::string_view text) {
   const std::size_t slot = envelope.find(kSlot);
   if (slot == std::string::npos) throw std::logic_error("encode_with_text: the message has no content text");
   const std::size_t at = slot + kSlot.size();
-  std::string line;
-  // Escaping adds a byte per '"' or '\\': about one in eight of a result's bytes.
-  line.reserve(envelope.size() + text.size() + text.size() / 4 + 2);
-  line.append(envelope, 0, at);
+  const std::string after = envelope.substr(at) + '\n';
+  if (wrap_as_json_string_body(text, std::string_view(envelope).substr(0, at), after)) return text;
+  std::string line(envelope, 0, at);  // invalid UTF-8: escaped with replacements, into a new buffer
   append_json_string_body(line, text);
-  line.append(envelope, at);
-  line += '\n';
+  line += after;
   return line;
 }
 

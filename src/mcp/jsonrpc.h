@@ -84,9 +84,9 @@ std::string encode(const nlohmann::json& message);
 
 // One line of output, newline included, for a response whose result holds a
 // single text content item: `message` carries it with an empty text, and
-// `text` (up to megabytes of result rows) is escaped once, straight into the
-// line, instead of being copied into a json value and dumped from there.
-// Byte for byte what encode() writes for the message with that text in place.
-std::string encode_with_text(const nlohmann::json& message, std::string_view text);
+// `text` (up to megabytes of result rows) is escaped where it stands and
+// becomes the line, instead of being copied into a json value and dumped
+// from there. Byte for byte what encode() writes with that text in place.
+std::string encode_with_text(const nlohmann::json& message, std::string text);
 
 }  // namespace fleetmcp::mcp

@@ -225,7 +225,7 @@ std::string Server::answer_call(const PreparedCall& call, tools::CallContext& co
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
   json envelope = result_response(call.id, complete(tool_result("", answer.is_error), call.era));
   try {
-    return encode_with_text(envelope, answer.text);
+    return encode_with_text(envelope, std::move(answer.text));
   } catch (const std::exception& error) {
     spdlog::error("encoding the answer of {} failed: {}", call.tool->name, error.what());
     json failed = tool_result("internal error: the answer could not be encoded", true);

@@ -74,3 +74,19 @@ TEST_CASE("values go through one serializer onto the same string") {
   append.raw(']');
   CHECK(out == R"([{"a":[1.5,"x"],"b":1},"y"])");
 }
+
+TEST_CASE("escaping in place writes what appending writes, between the given ends") {
+  for (std::string text : {std::string{}, std::string{"plain"}, std::string{"\"q\" \\ \n\x01 caf\xC3\xA9"},
+                           std::string(1000, '"'), std::string{"{\"rows\":[[1,\"a\"]]}"}}) {
+    CAPTURE(text);
+    std::string expected = "<before>";
+    fleetmcp::append_json_string_body(expected, text);
+    expected += "<after>\n";
+    std::string in_place = text;
+    REQUIRE(fleetmcp::wrap_as_json_string_body(in_place, "<before>", "<after>\n"));
+    CHECK(in_place == expected);
+  }
+  std::string invalid = "bad \xFF";
+  CHECK_FALSE(fleetmcp::wrap_as_json_string_body(invalid, "[", "]"));
+  CHECK(invalid == "bad \xFF");
+}
