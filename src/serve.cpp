@@ -3,6 +3,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <spdlog/spdlog.h>
 
@@ -27,6 +30,12 @@ extern "C" void stop_on_signal(int) {
 }  // namespace
 
 int serve_stdio(const Config& config, bool trusted_gateway_child) {
+#ifdef __GLIBC__
+  // One arena for the reader, the worker and the connect thread: they barely
+  // contend, and only the main arena gives memory back from its top when the
+  // worker trims after a large answer (call_worker.cpp).
+  mallopt(M_ARENA_MAX, 1);
+#endif
   db::Session session{config.database_url,
                       db::SessionDefaults{config.statement_timeout_s, config.connect_timeout_s, "fleetmcp"}};
   tools::ToolEnvironment environment{config, session};
