@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -30,24 +28,6 @@ using nlohmann::json;
 std::string env_or(const char* name, std::string fallback) {
   const char* value = std::getenv(name);
   return value != nullptr ? value : std::move(fallback);
-}
-
-std::vector<NamedToken> load_tokens(const Config& config, const GatewayOptions& options) {
-  std::vector<NamedToken> tokens = parse_token_list(config.auth_tokens, "MCP_AUTH_TOKENS");
-  if (!options.tokens_file.empty()) {
-    std::ifstream file(options.tokens_file);
-    if (!file) throw TokenListError("MCP_AUTH_TOKENS_FILE " + options.tokens_file + ": cannot be read");
-    std::stringstream text;
-    text << file.rdbuf();
-    auto from_file = parse_token_list(text.str(), options.tokens_file);
-    for (auto& entry : from_file) {
-      for (const auto& existing : tokens)
-        if (existing.name == entry.name)
-          throw TokenListError(options.tokens_file + ": the name " + entry.name + " is also in MCP_AUTH_TOKENS");
-      tokens.push_back(std::move(entry));
-    }
-  }
-  return tokens;
 }
 
 // The child's environment: ours with the effective settings (flags included)
@@ -156,7 +136,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
 
   TokenStore tokens;
   try {
-    tokens.replace(load_tokens(config, options));
+    tokens.replace(load_tokens(config.auth_tokens, options.tokens_file));
   } catch (const TokenListError& bad) {
     spdlog::error("{}", bad.what());
     return 2;
@@ -218,7 +198,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
           continue;
         }
         try {
-          auto reloaded = load_tokens(config, options);
+          auto reloaded = load_tokens(config.auth_tokens, options.tokens_file);
           const std::size_t count = reloaded.size();
           tokens.replace(std::move(reloaded));
           spdlog::info("SIGHUP: reloaded {} token(s) from {}", count, options.tokens_file);

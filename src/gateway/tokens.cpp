@@ -1,8 +1,10 @@
 // Token list parsing, hashing and the constant-time lookup.
 #include "gateway/tokens.h"
 
+#include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -15,6 +17,14 @@ std::string_view trimmed(std::string_view text) {
   if (first == std::string_view::npos) return {};
   const auto last = text.find_last_not_of(" \t\r");
   return text.substr(first, last - first + 1);
+}
+
+// One token for two names would make the audit line name whichever entry
+// the lookup met last, so a token must belong to one analyst only.
+void throw_if_shared(const std::vector<NamedToken>& tokens, const NamedToken& entry, const std::string& where) {
+  for (const auto& existing : tokens)
+    if (existing.digest == entry.digest)
+      throw TokenListError(where + " (" + entry.name + "): the same token as " + existing.name);
 }
 
 }  // namespace
@@ -43,7 +53,26 @@ std::vector<NamedToken> parse_token_list(std::string_view text, std::string_view
     if (name.empty()) throw TokenListError(where + ": the name is empty");
     if (token.empty()) throw TokenListError(where + " (" + std::string(name) + "): the token is empty");
     if (!names.emplace(name).second) throw TokenListError(where + ": the name " + std::string(name) + " repeats");
-    tokens.push_back({std::string(name), digest_of(token)});
+    NamedToken named{std::string(name), digest_of(token)};
+    throw_if_shared(tokens, named, where);
+    tokens.push_back(std::move(named));
+  }
+  return tokens;
+}
+
+std::vector<NamedToken> load_tokens(std::string_view env_list, const std::string& file_path) {
+  std::vector<NamedToken> tokens = parse_token_list(env_list, "MCP_AUTH_TOKENS");
+  if (file_path.empty()) return tokens;
+  std::ifstream file(file_path);
+  if (!file) throw TokenListError("MCP_AUTH_TOKENS_FILE " + file_path + ": cannot be read");
+  std::stringstream text;
+  text << file.rdbuf();
+  for (auto& entry : parse_token_list(text.str(), file_path)) {
+    for (const auto& existing : tokens)
+      if (existing.name == entry.name)
+        throw TokenListError(file_path + ": the name " + entry.name + " is also in MCP_AUTH_TOKENS");
+    throw_if_shared(tokens, entry, file_path);
+    tokens.push_back(std::move(entry));
   }
   return tokens;
 }

@@ -28,8 +28,14 @@ struct TokenListError : std::runtime_error {
 TokenDigest digest_of(std::string_view token);
 
 // "name:token" entries separated by commas or newlines; blank lines and lines
-// starting with # are skipped. Names must be unique and tokens non-empty.
+// starting with # are skipped. Names must be unique, tokens non-empty and
+// each token given to one name only.
 std::vector<NamedToken> parse_token_list(std::string_view text, std::string_view source);
+
+// The gateway's whole list: MCP_AUTH_TOKENS, then the lines of `file_path`
+// (skipped when empty). A name may appear in only one of the two, so the
+// audit line's caller is never ambiguous. Read again on SIGHUP.
+std::vector<NamedToken> load_tokens(std::string_view env_list, const std::string& file_path);
 
 class TokenStore {
  public:
