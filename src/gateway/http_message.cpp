@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 namespace fleetmcp::gateway {
 namespace {
@@ -49,6 +50,19 @@ bool parse_head(std::string_view head, HttpRequest& request) {
   if (iequals(connection, "close")) request.keep_alive = false;
   if (iequals(connection, "keep-alive")) request.keep_alive = true;
   return true;
+}
+
+// The declared body length as sent; nullopt if none. Copies that disagree
+// give "": framing by one while a proxy in front framed by another would let
+// a request hide inside another's body.
+std::optional<std::string> content_length(const HttpRequest& request) {
+  std::optional<std::string> declared;
+  for (const auto& [name, value] : request.headers) {
+    if (!iequals(name, "Content-Length")) continue;
+    if (declared && *declared != value) return std::string();
+    declared = value;
+  }
+  return declared;
 }
 
 }  // namespace
@@ -103,9 +117,10 @@ RequestReader::Outcome RequestReader::next(HttpRequest& request) {
 
   if (request.has_header("Transfer-Encoding")) return Outcome::not_implemented;
   std::size_t length = 0;
-  if (const std::string declared = request.header("Content-Length"); !declared.empty()) {
-    const auto [end, error] = std::from_chars(declared.data(), declared.data() + declared.size(), length);
-    if (error != std::errc() || end != declared.data() + declared.size()) return Outcome::bad_request;
+  if (const auto declared = content_length(request)) {
+    if (declared->empty()) return Outcome::bad_request;
+    const auto [end, error] = std::from_chars(declared->data(), declared->data() + declared->size(), length);
+    if (error != std::errc() || end != declared->data() + declared->size()) return Outcome::bad_request;
   }
   if (length > limits_.max_body_bytes) return Outcome::body_too_large;
   const auto body_deadline = Clock::now() + limits_.body_timeout;
