@@ -1,6 +1,8 @@
 // Origin and Host checks.
 #include "gateway/origin_policy.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -19,7 +21,11 @@ std::string host_without_port(const std::string& host) {
 }
 
 bool is_loopback_name(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "[::1]") return true;
+  // Only a literal 127.x.y.z: a DNS name such as 127.example.com may resolve
+  // to 127.0.0.1 for a moment, which is exactly how DNS rebinding works.
+  in_addr address{};
+  return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 // The host of "scheme://host[:port]"; empty for anything else (including "null").
