@@ -55,17 +55,16 @@ PoolAnswer ChildPool::exchange(const std::shared_ptr<ChildProcess>& child, const
   }
   switch (result.outcome) {
     case ChildProcess::Outcome::answered:
-      result.response["id"] = request["id"];
-      return {PoolAnswer::Kind::answered, std::move(result.response)};
+      return {PoolAnswer::Kind::answered, std::move(result.answer).with_id(request["id"].dump())};
     case ChildProcess::Outcome::child_ended:
-      return {PoolAnswer::Kind::child_ended, nullptr};
+      return {PoolAnswer::Kind::child_ended, {}};
     case ChildProcess::Outcome::given_up:
       child->send({{"jsonrpc", "2.0"},
                    {"method", "notifications/cancelled"},
                    {"params", {{"requestId", child_id}, {"reason", "the HTTP client disconnected"}}}});
-      return {PoolAnswer::Kind::client_gone, nullptr};
+      return {PoolAnswer::Kind::client_gone, {}};
   }
-  return {PoolAnswer::Kind::child_ended, nullptr};
+  return {PoolAnswer::Kind::child_ended, {}};
 }
 
 PoolAnswer ChildPool::call(const std::string& caller, const json& request, const std::function<bool()>& client_gone,
@@ -77,7 +76,7 @@ PoolAnswer ChildPool::call(const std::string& caller, const json& request, const
     auto idle = [this] { return std::find_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.leased; }); };
     auto found = idle();
     if (found == slots_.end()) {
-      if (queued_ >= options_.queue_max) return {PoolAnswer::Kind::busy, nullptr};
+      if (queued_ >= options_.queue_max) return {PoolAnswer::Kind::busy, {}};
       ++queued_;
       const auto deadline = std::chrono::steady_clock::now() + options_.queue_wait;
       for (;;) {
@@ -91,7 +90,7 @@ PoolAnswer ChildPool::call(const std::string& caller, const json& request, const
       }
       --queued_;
       if (found == slots_.end())
-        return {client_gone && client_gone() ? PoolAnswer::Kind::client_gone : PoolAnswer::Kind::busy, nullptr};
+        return {client_gone && client_gone() ? PoolAnswer::Kind::client_gone : PoolAnswer::Kind::busy, {}};
     }
     slot = &*found;
     slot->leased = true;
@@ -100,7 +99,7 @@ PoolAnswer ChildPool::call(const std::string& caller, const json& request, const
     } catch (const std::exception& error) {
       slot->leased = false;
       spdlog::error("cannot start a fleetmcp child: {}", error.what());
-      return {PoolAnswer::Kind::child_ended, nullptr};
+      return {PoolAnswer::Kind::child_ended, {}};
     }
   }
   PoolAnswer answer = exchange(child, caller, request, client_gone, std::move(on_notification));
@@ -131,7 +130,7 @@ PoolAnswer ChildPool::ask(const json& request) {
       child = slot.leased ? slot.child : live_child_locked(slot);
     } catch (const std::exception& error) {
       spdlog::error("cannot start a fleetmcp child: {}", error.what());
-      return {PoolAnswer::Kind::child_ended, nullptr};
+      return {PoolAnswer::Kind::child_ended, {}};
     }
   }
   return exchange(child, {}, request, {}, {});

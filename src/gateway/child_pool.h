@@ -34,7 +34,7 @@ struct PoolAnswer {
     client_gone,    // the client left; the child was told to cancel
   };
   Kind kind;
-  nlohmann::json response;
+  std::string response;  // when answered: the child's JSON-RPC response text, with the client's id
 };
 
 struct PoolState {

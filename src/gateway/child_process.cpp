@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
+
+#include "gateway/json_skim.h"
 
 namespace fleetmcp::gateway {
 namespace {
@@ -128,7 +131,7 @@ ChildProcess::Result ChildProcess::exchange(std::uint64_t id, const json& reques
   auto finish = [&](Outcome outcome) {
     waiters_.erase(id);
     if (routed_notifications) notification_sink_ = nullptr;
-    return Result{outcome, waiter->response ? std::move(*waiter->response) : json()};
+    return Result{outcome, waiter->answer ? std::move(*waiter->answer) : ChildAnswer{}};
   };
   if (!send(request)) {
     std::lock_guard lock(mutex_);
@@ -136,27 +139,48 @@ ChildProcess::Result ChildProcess::exchange(std::uint64_t id, const json& reques
   }
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (waiter->response) return finish(Outcome::answered);
+    if (waiter->answer) return finish(Outcome::answered);
     if (!alive_.load()) return finish(Outcome::child_ended);
     if (give_up && give_up()) return finish(Outcome::given_up);
     answered_.wait_for(lock, std::chrono::milliseconds(50));
   }
 }
 
-void ChildProcess::deliver(json message) {
-  std::lock_guard lock(mutex_);
-  if (message.contains("id") && message["id"].is_number_unsigned() && !message.contains("method")) {
-    auto waiter = waiters_.find(message["id"].get<std::uint64_t>());
+void ChildProcess::deliver(std::string line) {
+  // Responses, which may be megabytes of rows, are only skimmed; the rare
+  // notification (progress) is parsed, as it is forwarded as an SSE event.
+  const auto members = top_level_members(line);
+  if (!members) {
+    spdlog::warn("child {} wrote a line that is not a JSON object; ignored", pid_);
+    return;
+  }
+  const SkimmedMember* id = find_member(*members, "id");
+  std::uint64_t id_value = 0;
+  if (id != nullptr && find_member(*members, "method") == nullptr) {
+    const char* begin = line.data() + id->value_offset;
+    const auto [end, error] = std::from_chars(begin, begin + id->value_size, id_value);
+    if (error != std::errc() || end != begin + id->value_size) return;  // not an id of ours
+    ChildAnswer answer{std::string(), id->value_offset, id->value_size};
+    std::lock_guard lock(mutex_);
+    auto waiter = waiters_.find(id_value);
     if (waiter == waiters_.end()) return;  // cancelled or given up: nobody waits any more
-    waiter->second->response = std::move(message);
+    answer.line = std::move(line);
+    waiter->second->answer = std::move(answer);
     answered_.notify_all();
     return;
   }
+  json message = json::parse(line, nullptr, false);
+  if (message.is_discarded()) {
+    spdlog::warn("child {} wrote a line that is not JSON; ignored", pid_);
+    return;
+  }
+  std::lock_guard lock(mutex_);
   if (notification_sink_) notification_sink_(message);
 }
 
 void ChildProcess::read_stdout() {
   std::string pending;
+  std::size_t scanned = 0;  // no newline before this offset of `pending`
   char chunk[64 * 1024];
   for (;;) {
     const ssize_t got = read(stdout_fd_, chunk, sizeof chunk);
@@ -164,20 +188,22 @@ void ChildProcess::read_stdout() {
     if (got <= 0) break;
     pending.append(chunk, static_cast<std::size_t>(got));
     std::size_t line_end;
-    while ((line_end = pending.find('\n')) != std::string::npos) {
-      const std::string line = pending.substr(0, line_end);
+    while ((line_end = pending.find('\n', scanned)) != std::string::npos) {
+      std::string line = pending.substr(0, line_end);
       pending.erase(0, line_end + 1);
-      json message = json::parse(line, nullptr, false);
-      if (message.is_discarded()) {
-        spdlog::warn("child {} wrote a line that is not JSON; ignored", pid_);
-        continue;
-      }
-      deliver(std::move(message));
+      scanned = 0;
+      deliver(std::move(line));
     }
+    scanned = pending.size();
   }
   alive_.store(false);
   std::lock_guard lock(mutex_);
   answered_.notify_all();
+}
+
+std::string ChildAnswer::with_id(std::string_view id_json) && {
+  line.replace(id_offset, id_size, id_json);
+  return std::move(line);
 }
 
 }  // namespace fleetmcp::gateway

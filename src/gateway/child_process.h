@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct ChildCommand {
   std::string executable;
   std::vector<std::string> arguments;  // argv[1…]
   std::vector<std::string> environment;  // NAME=value, the child's whole environment
+};
+
+// A child's response line, passed on as text: only its id is rewritten.
+struct ChildAnswer {
+  std::string line;  // one JSON-RPC response object, without the newline
+  std::size_t id_offset = 0;
+  std::size_t id_size = 0;
+
+  // The line with `id_json` (a JSON value's text) in place of the child's id.
+  std::string with_id(std::string_view id_json) &&;
 };
 
 class ChildProcess {
@@ -38,7 +49,7 @@ class ChildProcess {
   enum class Outcome { answered, child_ended, given_up };
   struct Result {
     Outcome outcome;
-    nlohmann::json response;  // when answered
+    ChildAnswer answer;  // when answered
   };
 
   // Sends a request whose id is the numeric `id` and waits for the response
@@ -56,11 +67,11 @@ class ChildProcess {
 
  private:
   struct Waiter {
-    std::optional<nlohmann::json> response;
+    std::optional<ChildAnswer> answer;
   };
 
   void read_stdout();
-  void deliver(nlohmann::json message);
+  void deliver(std::string line);
 
   pid_t pid_ = -1;
   int stdin_fd_ = -1;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/header_values.h"
+#include "gateway/json_skim.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/protocol_era.h"
 
@@ -16,21 +17,27 @@ namespace error_code = mcp::error_code;
 
 const Headers json_type{{"Content-Type", "application/json"}};
 
+std::string dumped(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 HttpResponse json_response(int status, const json& body, Headers extra = {}) {
   Headers headers = json_type;
   headers.insert(headers.end(), extra.begin(), extra.end());
-  return {status, std::move(headers), body.dump(-1, ' ', false, json::error_handler_t::replace)};
+  return {status, std::move(headers), dumped(body)};
 }
 
 json rpc_error(const json& id, int code, const std::string& message, json data = nullptr) {
   return mcp::error_response(id, mcp::RpcError{code, message, std::move(data)});
 }
 
-// A modern-era error that says so: the HTTP status the 2026-07-28 transport gives it.
-int modern_status(const json& response) {
-  const auto error = response.find("error");
-  if (error == response.end() || !error->is_object()) return 200;
-  switch (error->value("code", 0)) {
+// A modern-era error that says so: the HTTP status the 2026-07-28 transport
+// gives it. Only the error member is parsed: a result may be megabytes.
+int modern_status(std::string_view response) {
+  const auto members = top_level_members(response);
+  const SkimmedMember* member = members ? find_member(*members, "error") : nullptr;
+  if (member == nullptr) return 200;
+  const json error = json::parse(response.substr(member->value_offset, member->value_size), nullptr, false);
+  if (!error.is_object()) return 200;
+  switch (error.value("code", 0)) {
     case error_code::method_not_found: return 404;
     case error_code::invalid_params:
     case error_code::header_mismatch:
@@ -204,15 +211,16 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
   if (streaming &&
       !channel.begin_stream({200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}, {}}))
     return;
-  auto send_event = [&channel](const json& event) {
-    channel.stream("event: message\ndata: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  auto send_event_text = [&channel](std::string_view event) {
+    channel.stream("event: message\ndata: " + std::string(event) + "\n\n");
   };
+  auto send_event = [&send_event_text](const json& event) { send_event_text(dumped(event)); };
 
   PoolAnswer answer = rpc.method == "tools/call"
                           ? pool_.call(caller, forwarded, [&channel] { return channel.client_gone(); },
                                        streaming ? std::function<void(const json&)>(send_event) : nullptr)
                           : pool_.ask(forwarded);
-  json response;
+  std::string response;
   int status = 200;
   switch (answer.kind) {
     case PoolAnswer::Kind::answered:
@@ -229,15 +237,15 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
                                  {{"Retry-After", "1"}}));
       return;
     case PoolAnswer::Kind::child_ended:
-      response = rpc_error(rpc.id, error_code::internal_error,
-                           "The worker serving this request ended unexpectedly; it has been replaced, retry the request");
+      response = dumped(rpc_error(rpc.id, error_code::internal_error,
+                                     "The worker serving this request ended unexpectedly; it has been replaced, retry the request"));
       break;
     case PoolAnswer::Kind::client_gone:
       channel.abandon(499);  // nginx's "client closed request", for the access line
       return;
   }
-  if (streaming) send_event(response);
-  else channel.send(json_response(status, response));
+  if (streaming) send_event_text(response);
+  else channel.send({status, json_type, std::move(response)});
 }
 
 void McpEndpoint::health(ResponseChannel& channel) {
