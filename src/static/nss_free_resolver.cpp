@@ -14,6 +14,7 @@
 // left, glibc's NSS-backed getaddrinfo is not even linked in.
 #include <ares.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -152,6 +153,34 @@ const char* name_for_missing_node(const addrinfo& hints) {
   return passive ? "0.0.0.0" : "127.0.0.1";
 }
 
+// A literal address is answered here, without c-ares: no lookup may leave the
+// machine for "127.0.0.1" (c-ares would otherwise be free to ask a nameserver).
+// Returns false when `node` is not a literal address.
+bool literal_address(const char* node, const addrinfo& hints, in_port_t port, addrinfo** results, int& error) {
+  sockaddr_in v4{};
+  sockaddr_in6 v6{};
+  const sockaddr* address = nullptr;
+  socklen_t length = 0;
+  if (inet_pton(AF_INET, node, &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    address = reinterpret_cast<const sockaddr*>(&v4);
+    length = sizeof v4;
+  } else if (inet_pton(AF_INET6, node, &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    address = reinterpret_cast<const sockaddr*>(&v6);
+    length = sizeof v6;
+  } else {
+    return false;
+  }
+  if (hints.ai_family != AF_UNSPEC && hints.ai_family != address->sa_family) {
+    error = EAI_ADDRFAMILY;
+    return true;
+  }
+  *results = make_entry(address, length, hints, port, (hints.ai_flags & AI_CANONNAME) ? node : nullptr);
+  error = *results != nullptr ? 0 : EAI_MEMORY;
+  return true;
+}
+
 }  // namespace
 
 int resolve(const char* node, const char* service, const addrinfo* hints_or_null, addrinfo** results) {
@@ -160,9 +189,12 @@ int resolve(const char* node, const char* service, const addrinfo* hints_or_null
   *results = nullptr;
   in_port_t port = 0;
   if (!parse_port(service, port)) return EAI_SERVICE;
+  const char* name = node != nullptr ? node : name_for_missing_node(hints);
+  if (int error = 0; literal_address(name, hints, port, results, error)) return error;
+  if (hints.ai_flags & AI_NUMERICHOST) return EAI_NONAME;
   ares_addrinfo_hints query{to_ares_flags(hints.ai_flags), hints.ai_family, hints.ai_socktype, hints.ai_protocol};
   ares_addrinfo* found = nullptr;
-  int status = run_lookup(node != nullptr ? node : name_for_missing_node(hints), query, &found);
+  int status = run_lookup(name, query, &found);
   if (status != ARES_SUCCESS) return to_gai_error(status);
   const char* canonical = (hints.ai_flags & AI_CANONNAME) ? found->name : nullptr;
   addrinfo** tail = results;

@@ -98,6 +98,23 @@ dns_name_resolves() {
 }
 check "MCP session by a host name from DNS (resolv.conf nameserver)" dns_name_resolves
 
+# An address is used as it is: no question may leave the machine for it.
+address_needs_no_dns() {
+  local dns_pid status
+  printf 'nameserver 127.0.0.2\n' >"$jail/etc/resolv.conf"
+  python3 "$here/tiny_dns.py" 127.0.0.2 db.fleetmcp.test 127.0.0.1 >"$scratch/dns.out" 2>&1 &
+  dns_pid=$!
+  for _ in $(seq 1 50); do grep -q ready "$scratch/dns.out" && break; sleep 0.1; done
+  session_answers "$DATABASE_URL" "select 3 as three" '[3]'
+  status=$?
+  kill "$dns_pid"
+  wait "$dns_pid" 2>/dev/null
+  rm -f "$jail/etc/resolv.conf"
+  if grep -q "^query" "$scratch/dns.out"; then echo "asked the nameserver: $(grep '^query' "$scratch/dns.out" | tr '\n' ' ')"; return 1; fi
+  return "$status"
+}
+check "a session by address (127.0.0.1) asks no nameserver" address_needs_no_dns
+
 # --- TLS: the test server gets a certificate from a throwaway CA, turned on by
 # a reload (plain connections keep working for the other suites).
 admin_psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$TESTDB_ADMIN_URL" "$@"; }

@@ -3,8 +3,8 @@
 
 Usage: tiny_dns.py LISTEN_IP NAME ADDRESS_V4
 Answers A queries for NAME with ADDRESS_V4, other types of NAME with no
-records, and anything else with NXDOMAIN; prints "ready" once bound and
-serves until killed. Shows that the static binary asks the nameserver of
+records, and anything else with NXDOMAIN; prints "ready" once bound, then
+"query <name>" for each question, and serves until killed. Shows that the static binary asks the nameserver of
 /etc/resolv.conf itself (no glibc NSS).
 """
 import socket
@@ -42,6 +42,7 @@ def main():
     print("ready", flush=True)
     while True:
         packet, peer = server.recvfrom(512)
+        print("query", question_of(packet)[0], flush=True)
         server.sendto(answer(packet, name, address), peer)
 
 
