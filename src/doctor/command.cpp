@@ -17,16 +17,7 @@ namespace {
 std::string conninfo(std::map<std::string, std::string> params, int connect_timeout_s) {
   params.try_emplace("connect_timeout", std::to_string(connect_timeout_s));
   params["application_name"] = "fleetmcp-doctor";
-  std::string text;
-  for (const auto& [key, value] : params) {
-    text += key + "='";
-    for (char c : value) {
-      if (c == '\\' || c == '\'') text += '\\';
-      text += c;
-    }
-    text += "' ";
-  }
-  return text;
+  return db::conninfo_string(params);
 }
 
 Check check_login(const Target& target, const Config& config, std::unique_ptr<pqxx::connection>& connection) {

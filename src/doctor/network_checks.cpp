@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/un.h>
@@ -11,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 
 #include "db/connection_options.h"
@@ -111,18 +109,8 @@ std::vector<std::string> split_host_list(const std::string& text) {
 }
 
 Target parse_target(const std::string& dsn) {
-  char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
-                                                                       &PQconninfoFree};
-  if (!options) {
-    std::string reason = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
-    throw std::invalid_argument(reason);
-  }
   Target target;
-  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option)
-    if (option->val != nullptr && *option->val != '\0') target.params[option->keyword] = option->val;
+  target.params = db::parse_dsn(dsn);
 
   // Like libpq: the DSN first, then PGHOST/PGPORT, then the local socket and 5432.
   std::string hosts = param(target, "host");
