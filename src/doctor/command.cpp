@@ -78,7 +78,8 @@ int run_doctor(const Config& config, std::ostream& out) {
   if (!report(check_dsn(config.database_url, target))) return finish();
   if (!report(check_resolves(target))) return finish();
   if (!report(check_tcp(target, config.connect_timeout_s))) return finish();
-  report(check_tls(target, config.connect_timeout_s));
+  // A login would fail the same way, with a less useful fix.
+  if (!report(check_tls(target, config.connect_timeout_s))) return finish();
   std::unique_ptr<pqxx::connection> connection;
   if (!report(check_login(target, config, connection))) return finish();
 
