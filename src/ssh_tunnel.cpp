@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,8 +19,6 @@
 #include <map>
 
 #include <spdlog/spdlog.h>
-
-#include "db/connection_options.h"
 
 namespace fleetmcp {
 namespace {
@@ -122,7 +121,17 @@ std::vector<std::string> ssh_command(const SshSettings& settings, int local_port
 }
 
 std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std::string& target) {
-  std::map<std::string, std::string> params = db::parse_database_url(dsn);
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
+                                                                       &PQconninfoFree};
+  if (!options) {
+    std::string reason = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    throw std::invalid_argument("DATABASE_URL cannot be parsed: " + trimmed(reason));
+  }
+  std::map<std::string, std::string> params;
+  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option)
+    if (option->val != nullptr && *option->val != '\0') params[option->keyword] = option->val;
   params.erase("hostaddr");
   params["port"] = std::to_string(local_port);
   if (params["sslmode"] == "verify-full") {
@@ -131,7 +140,16 @@ std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std
   } else {
     params["host"] = "127.0.0.1";
   }
-  return db::conninfo_string(params);
+  std::string text;
+  for (const auto& [key, value] : params) {
+    text += (text.empty() ? "" : " ") + key + "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') text += '\\';
+      text += c;
+    }
+    text += "'";
+  }
+  return text;
 }
 
 SshTunnel::SshTunnel(pid_t pid, int stderr_fd, int local_port) : pid_(pid), local_port_(local_port) {
