@@ -11,15 +11,19 @@ foreach(support IN ITEMS pgcommon_shlib pgport_shlib)
   set_property(TARGET PostgreSQL::PostgreSQL APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${FLEETMCP_${support}_ARCHIVE})
 endforeach()
 set_property(TARGET PostgreSQL::PostgreSQL APPEND PROPERTY INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
+# libpqxx's exported target names the libpq it was built against; scripts/setup's
+# archive (which scripts/lib/static_deps.sh may reuse) names the shared one.
+set_property(TARGET libpqxx::pqxx PROPERTY INTERFACE_LINK_LIBRARIES PostgreSQL::PostgreSQL)
 
 # Debian ships spdlog and fmt as shared libraries only, so the static build
-# uses both header-only.
-add_library(fleetmcp_header_only_logging INTERFACE)
-target_compile_definitions(fleetmcp_header_only_logging INTERFACE SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY)
-target_link_libraries(fleetmcp_header_only_logging INTERFACE Threads::Threads)
+# compiles their definitions once, in src/static/compiled_logging.cpp (not
+# header-only: that compiled them into every file that logs, at twice the time).
+add_library(fleetmcp_compiled_logging INTERFACE)
+target_compile_definitions(fleetmcp_compiled_logging INTERFACE SPDLOG_FMT_EXTERNAL SPDLOG_COMPILED_LIB)
+target_link_libraries(fleetmcp_compiled_logging INTERFACE Threads::Threads)
 foreach(property IN ITEMS LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
   get_target_property(libraries fleetmcp_core ${property})
-  list(TRANSFORM libraries REPLACE "^spdlog::spdlog$" fleetmcp_header_only_logging)
+  list(TRANSFORM libraries REPLACE "^spdlog::spdlog$" fleetmcp_compiled_logging)
   set_target_properties(fleetmcp_core PROPERTIES ${property} "${libraries}")
 endforeach()
 
@@ -27,7 +31,8 @@ endforeach()
 # the link still prints name functions fleetmcp never reaches (OpenSSL's
 # BIO_gethostbyname and DSO loader, c-ares' service-name lookups).
 target_sources(fleetmcp PRIVATE ${PROJECT_SOURCE_DIR}/src/static/nss_free_resolver.cpp
-                                ${PROJECT_SOURCE_DIR}/src/static/passwd_file_lookup.cpp)
+                                ${PROJECT_SOURCE_DIR}/src/static/passwd_file_lookup.cpp
+                                ${PROJECT_SOURCE_DIR}/src/static/compiled_logging.cpp)
 target_include_directories(fleetmcp PRIVATE ${CARES_INCLUDE_DIRS})
 target_link_libraries(fleetmcp PRIVATE ${FLEETMCP_CARES_ARCHIVE})
 target_link_options(fleetmcp PRIVATE -static -s -Wl,--gc-sections -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +18,8 @@
 #include <map>
 
 #include <spdlog/spdlog.h>
+
+#include "db/connection_options.h"
 
 namespace fleetmcp {
 namespace {
@@ -121,17 +122,7 @@ std::vector<std::string> ssh_command(const SshSettings& settings, int local_port
 }
 
 std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std::string& target) {
-  char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
-                                                                       &PQconninfoFree};
-  if (!options) {
-    std::string reason = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    throw std::invalid_argument("DATABASE_URL cannot be parsed: " + trimmed(reason));
-  }
-  std::map<std::string, std::string> params;
-  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option)
-    if (option->val != nullptr && *option->val != '\0') params[option->keyword] = option->val;
+  std::map<std::string, std::string> params = db::parse_database_url(dsn);
   params.erase("hostaddr");
   params["port"] = std::to_string(local_port);
   if (params["sslmode"] == "verify-full") {
@@ -140,16 +131,7 @@ std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std
   } else {
     params["host"] = "127.0.0.1";
   }
-  std::string text;
-  for (const auto& [key, value] : params) {
-    text += (text.empty() ? "" : " ") + key + "='";
-    for (char c : value) {
-      if (c == '\\' || c == '\'') text += '\\';
-      text += c;
-    }
-    text += "'";
-  }
-  return text;
+  return db::conninfo_string(params);
 }
 
 SshTunnel::SshTunnel(pid_t pid, int stderr_fd, int local_port) : pid_(pid), local_port_(local_port) {

@@ -35,6 +35,8 @@ ensure_source_lists() {
 }
 
 upstream_version() { local v="${1#*:}"; echo "${v%%-*}"; }
+# PG_MAJORVERSION from the pg_config.h in include directory $1 (empty if none).
+pg_major_version() { sed -n 's/^#define PG_MAJORVERSION "\(.*\)"$/\1/p' "$1/pg_config.h" 2>/dev/null; }
 
 # Prints the prefix holding include/ and lib/{libpq,libpgcommon_shlib,libpgport_shlib}.a.
 # Only what a client needs is built: libpq and the two support libraries.
@@ -54,23 +56,43 @@ build_static_libpq() {
   (cd "$src" && ./configure --prefix="$prefix" --without-readline --without-icu --without-gssapi \
      --without-ldap --with-ssl=openssl --without-zlib >"$work/configure.log" 2>&1) \
     || { tail -n 20 "$work/configure.log" >&2; die "libpq configure failed"; }
-  local dir
-  for dir in src/common src/port src/interfaces/libpq; do
-    make -C "$src/$dir" -j2 >"$work/make.log" 2>&1 || { tail -n 20 "$work/make.log" >&2; die "make in $dir failed"; }
+  # The headers the backend generates (errcodes.h, …) first, which a plain
+  # make in each directory would ask for; then only the static archives
+  # (all-static-lib: no libpq.so to link and check).
+  local jobs; jobs=$(nproc)
+  local step
+  for step in "src/backend generated-headers" "src/port libpgport_shlib.a" "src/common libpgcommon_shlib.a" \
+              "src/interfaces/libpq all-static-lib"; do
+    make -C "$src/${step% *}" -j"$jobs" "${step#* }" >"$work/make.log" 2>&1 \
+      || { tail -n 20 "$work/make.log" >&2; die "make ${step#* } in ${step% *} failed"; }
   done
   make -C "$src/src/include" install >/dev/null
-  make -C "$src/src/interfaces/libpq" install >/dev/null
-  install -m 644 "$src/src/common/libpgcommon_shlib.a" "$src/src/port/libpgport_shlib.a" "$prefix/lib/"
-  # Only the archives: nothing downstream may pick a shared libpq by accident.
-  rm -f "$prefix"/lib/libpq.so*
+  # Only the archives (libpq's own install target would link libpq.so first),
+  # so nothing downstream can pick a shared libpq by accident.
+  install -d "$prefix/lib"
+  install -m 644 "$src/src/interfaces/libpq/libpq.a" "$src/src/common/libpgcommon_shlib.a" \
+    "$src/src/port/libpgport_shlib.a" "$prefix/lib/"
+  install -m 644 "$src/src/interfaces/libpq/libpq-fe.h" "$src/src/interfaces/libpq/libpq-events.h" "$prefix/include/"
   touch "$prefix/.done"
   rm -rf "$work"
   echo "$prefix"
 }
 
-# Prints the prefix of a static libpqxx built against the static libpq at $1.
+# Prints the prefix of a static libpqxx for the static libpq at $1.
+#
+# scripts/setup's libpqxx is already a static archive of the same version,
+# built by the same compiler against Debian's libpq headers; when those are
+# the same PostgreSQL major version as the static libpq, the archive is what
+# building again would make (libpqxx uses only libpq's public C API), so it is
+# reused. Otherwise (no setup, another libpq) libpqxx is built here.
 build_static_libpqxx() {
   local libpq_prefix="$1"
+  local setup_prefix
+  setup_prefix="$FLEETMCP_DEPS/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")"
+  if [ -f "$setup_prefix/.done" ] && [ -f "$setup_prefix/lib/libpqxx.a" ] \
+     && [ "$(pg_major_version /usr/include/postgresql)" = "$(pg_major_version "$libpq_prefix/include")" ]; then
+    echo "$setup_prefix"; return 0
+  fi
   local prefix
   prefix="$FLEETMCP_DEPS/static/libpqxx-$(upstream_version "$STATIC_LIBPQXX_VERSION")-${libpq_prefix##*/}"
   if [ -f "$prefix/.done" ]; then echo "$prefix"; return 0; fi

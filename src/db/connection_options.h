@@ -13,8 +13,20 @@ struct SessionDefaults {
   std::string application_name = "fleetmcp";
 };
 
-// Parses a URL or key=value DSN (throws std::invalid_argument with libpq's
-// reason) and adds: default_transaction_read_only=on, statement_timeout,
+// The keywords a URL or key=value DSN sets, as libpq reads it (empty values
+// left out). Throws std::invalid_argument with libpq's reason, trimmed.
+std::map<std::string, std::string> parse_dsn(const std::string& dsn);
+
+// parse_dsn for the configured DSN: the reason starts "DATABASE_URL cannot be
+// parsed: ", so the analyst knows which setting to fix.
+std::map<std::string, std::string> parse_database_url(const std::string& dsn);
+
+// Parameters as key='value' pairs, backslash and quote escaped: the conninfo
+// string libpq and pqxx take, whatever the values hold.
+std::string conninfo_string(const std::map<std::string, std::string>& params);
+
+// Parses a URL or key=value DSN (throws std::invalid_argument naming
+// DATABASE_URL and libpq's reason) and adds: default_transaction_read_only=on, statement_timeout,
 // client_encoding UTF8, ISO DateStyle/IntervalStyle (the encoder relies on
 // them), application_name unless the DSN sets one, connect_timeout unless set.
 std::map<std::string, std::string> connection_parameters(const std::string& dsn, const SessionDefaults& defaults);

@@ -58,24 +58,6 @@ pqxx::connection& Session::connection() {
   return *connection_;
 }
 
-namespace {
-
-// key='value' pairs, the conninfo form pqxx::connecting takes.
-std::string conninfo_string(const std::map<std::string, std::string>& params) {
-  std::string text;
-  for (const auto& [key, value] : params) {
-    text += key + "='";
-    for (char c : value) {
-      if (c == '\\' || c == '\'') text += '\\';
-      text += c;
-    }
-    text += "' ";
-  }
-  return text;
-}
-
-}  // namespace
-
 // A non-blocking connect, so a cancelled call (or the end of the session)
 // does not wait for a database that accepts TCP but never answers.
 std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::string, std::string>& params) {

@@ -17,16 +17,7 @@ namespace {
 std::string conninfo(std::map<std::string, std::string> params, int connect_timeout_s) {
   params.try_emplace("connect_timeout", std::to_string(connect_timeout_s));
   params["application_name"] = "fleetmcp-doctor";
-  std::string text;
-  for (const auto& [key, value] : params) {
-    text += key + "='";
-    for (char c : value) {
-      if (c == '\\' || c == '\'') text += '\\';
-      text += c;
-    }
-    text += "' ";
-  }
-  return text;
+  return db::conninfo_string(params);
 }
 
 Check check_login(const Target& target, const Config& config, std::unique_ptr<pqxx::connection>& connection) {
@@ -87,7 +78,8 @@ int run_doctor(const Config& config, std::ostream& out) {
   if (!report(check_dsn(config.database_url, target))) return finish();
   if (!report(check_resolves(target))) return finish();
   if (!report(check_tcp(target, config.connect_timeout_s))) return finish();
-  report(check_tls(target, config.connect_timeout_s));
+  // A login would fail the same way, with a less useful fix.
+  if (!report(check_tls(target, config.connect_timeout_s))) return finish();
   std::unique_ptr<pqxx::connection> connection;
   if (!report(check_login(target, config, connection))) return finish();
 

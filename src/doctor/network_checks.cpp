@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/un.h>
@@ -11,10 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 
 #include "db/connection_options.h"
+#include "doctor/certificate_check.h"
 
 namespace fleetmcp::doctor {
 namespace {
@@ -111,18 +110,8 @@ std::vector<std::string> split_host_list(const std::string& text) {
 }
 
 Target parse_target(const std::string& dsn) {
-  char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
-                                                                       &PQconninfoFree};
-  if (!options) {
-    std::string reason = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
-    throw std::invalid_argument(reason);
-  }
   Target target;
-  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option)
-    if (option->val != nullptr && *option->val != '\0') target.params[option->keyword] = option->val;
+  target.params = db::parse_dsn(dsn);
 
   // Like libpq: the DSN first, then PGHOST/PGPORT, then the local socket and 5432.
   std::string hosts = param(target, "host");
@@ -250,7 +239,11 @@ Check check_tls(const Target& target, int timeout_s) {
   for (const Endpoint& candidate : target.endpoints)
     if (!candidate.addresses.empty() && !candidate.is_unix_socket()) endpoint = &candidate;
   if (endpoint == nullptr) return Check::pass(title, "not used on a unix socket");
-  char answer = probe_tls(endpoint->addresses.front(), timeout_s);
+  // The first address that answers: "localhost" gives ::1 first, where a
+  // server listening on 127.0.0.1 only is not.
+  char answer = 0;
+  for (const sockaddr_storage& address : endpoint->addresses)
+    if ((answer = probe_tls(address, timeout_s)) != 0) break;
   bool required = mode == "require" || mode == "verify-ca" || mode == "verify-full";
   if (answer == 'S') {
     std::string detail = "in use: the server offers TLS and sslmode=" + mode;
@@ -260,7 +253,10 @@ Check check_tls(const Target& target, int timeout_s) {
       if (root != "system" && ::access(root.c_str(), R_OK) != 0)
         return Check::fail(title, detail + ", but the CA file " + root + " cannot be read",
                            "set sslrootcert=/path/to/ca.crt in DATABASE_URL (ask the operator for the CA certificate)");
-      detail += " (CA " + root + ")";
+      if (auto refusal = certificate_refusal(target, timeout_s))
+        return Check::fail(title, detail + ", but " + *refusal,
+                           certificate_fix(*refusal, root, endpoint->host.empty() ? endpoint->hostaddr : endpoint->host));
+      detail += ", certificate verified (CA " + root + ")";
     }
     if (mode == "allow") detail = "not in use unless the server insists (sslmode=allow); the server offers TLS";
     return Check::pass(title, detail);

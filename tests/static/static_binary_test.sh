@@ -166,6 +166,27 @@ if check "the test server turns TLS on" enable_tls; then
       grep -q "certificate verify failed" "$scratch/session.err"
   }
   check "verify-full refuses a server certificate from another CA" wrong_ca_refused
+
+  # fleetmcp doctor from the jail: its TLS check verifies the certificate
+  # itself, so a wrong CA is named there, with its fix, not as a failed login.
+  doctor_says() {
+    only_env DATABASE_URL="$1" "$CHROOT" "$jail" /fleetmcp doctor >"$scratch/doctor.out" 2>&1
+    grep -q "$2" "$scratch/doctor.out" || { cat "$scratch/doctor.out"; return 1; }
+  }
+  check "doctor: verify-full with the right CA passes the TLS check" \
+    doctor_says "$by_name_url?sslmode=verify-full&sslrootcert=/ca.crt" "✔ TLS: .*certificate verified (CA /ca.crt)"
+  doctor_wrong_ca() {
+    doctor_says "$by_name_url?sslmode=verify-full&sslrootcert=/other-ca.crt" "✘ TLS: .*certificate verify failed" &&
+      grep -q "fix: the server's certificate is not signed by the CA in /other-ca.crt" "$scratch/doctor.out" &&
+      ! grep -q "✔ login\|✘ login" "$scratch/doctor.out"
+  }
+  check "doctor: verify-full with another CA fails the TLS check with its fix" doctor_wrong_ca
+  doctor_wrong_name() {
+    doctor_says "${DATABASE_URL}?sslmode=verify-full&sslrootcert=/ca.crt&host=db.example&hostaddr=127.0.0.1" \
+      "✘ TLS: .*does not match host name" &&
+      grep -q 'fix: the server.s certificate does not name "db.example"' "$scratch/doctor.out"
+  }
+  check "doctor: verify-full against a name the certificate lacks fails the TLS check" doctor_wrong_name
   disable_tls
 fi
 

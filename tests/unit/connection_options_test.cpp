@@ -40,3 +40,35 @@ TEST_CASE("passwords are masked in every DSN form") {
   CHECK(mask_password("postgresql://u@h/db?password=secret&sslmode=require") ==
         "postgresql://u@h/db?password=****&sslmode=require");
 }
+
+TEST_CASE("parse_dsn reads both DSN forms the way libpq does, without empty values") {
+  auto url = parse_dsn("postgresql://u:p%40ss@db.example:15432/x?sslmode=verify-full&application_name=");
+  CHECK(url.at("host") == "db.example");
+  CHECK(url.at("port") == "15432");
+  CHECK(url.at("password") == "p@ss");
+  CHECK(url.at("sslmode") == "verify-full");
+  CHECK(url.count("application_name") == 0);
+  CHECK(url.count("options") == 0);
+  auto keywords = parse_dsn("host=a,b user='o\\'neil'");
+  CHECK(keywords.at("host") == "a,b");
+  CHECK(keywords.at("user") == "o'neil");
+}
+
+TEST_CASE("parse_dsn gives libpq's reason without the trailing newline") {
+  try {
+    parse_dsn("host=a port");
+    FAIL("no exception");
+  } catch (const std::invalid_argument& failure) {
+    std::string reason = failure.what();
+    CHECK(reason.find("port") != std::string::npos);
+    CHECK(reason.back() != '\n');
+  }
+}
+
+TEST_CASE("conninfo_string quotes and escapes every value, and libpq reads it back") {
+  std::map<std::string, std::string> params{{"host", "db"}, {"password", "it's a \\ secret"}, {"user", "u v"}};
+  std::string text = conninfo_string(params);
+  CHECK(text == "host='db' password='it\\'s a \\\\ secret' user='u v'");
+  CHECK(parse_dsn(text) == params);
+  CHECK(conninfo_string({}).empty());
+}

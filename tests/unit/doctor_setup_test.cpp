@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "claude_config.h"
+#include "db/connection_options.h"
 #include "doctor/check.h"
 #include "doctor/network_checks.h"
 #include "ssh_tunnel.h"
@@ -79,7 +80,30 @@ TEST_CASE("--ssh: the DSN keeps user, password and database; host and port becom
   std::string verified = dsn_through_tunnel("host=db user=u sslmode=verify-full", 1, "db.internal:5432");
   CHECK(verified.find("host='db.internal'") != std::string::npos);
   CHECK(verified.find("hostaddr='127.0.0.1'") != std::string::npos);
-  CHECK_THROWS_AS(dsn_through_tunnel("host=a port", 1, "t:1"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(dsn_through_tunnel("host=a port", 1, "t:1"), doctest::Contains("DATABASE_URL cannot be parsed"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("--ssh: the rewritten DSN parses back to the same values, quotes and all") {
+  auto params = db::parse_dsn(dsn_through_tunnel("host=db user='o\\'neil' password='a b\\\\c'", 5, "db:5432"));
+  CHECK(params.at("user") == "o'neil");
+  CHECK(params.at("password") == "a b\\c");
+  CHECK(params.at("host") == "127.0.0.1");
+  CHECK(params.at("port") == "5");
+}
+
+TEST_CASE("doctor: parse_target keeps the DSN's non-empty parameters and the reason alone") {
+  doctor::Target target = doctor::parse_target("host=a user=u options='' sslmode=verify-full");
+  CHECK(target.params.at("user") == "u");
+  CHECK(target.params.count("options") == 0);
+  CHECK(target.sslmode == "verify-full");
+  // The doctor names the setting in its own line; the reason is libpq's alone.
+  try {
+    doctor::parse_target("host=a port");
+    FAIL("no exception");
+  } catch (const std::invalid_argument& failure) {
+    CHECK(std::string(failure.what()).find("DATABASE_URL") == std::string::npos);
+  }
 }
 
 TEST_CASE("config: Claude Desktop stdio config with --ssh, and hosted through mcp-remote") {
