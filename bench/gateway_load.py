@@ -5,7 +5,6 @@
 # Retry-After) that a full queue answers. A benchmark: it reports, it asserts
 # nothing about time. Writes the raw figures as JSON for gateway_report.py.
 import argparse
-import datetime
 import json
 import math
 import os
@@ -22,6 +21,7 @@ import time
 import subjects
 import workloads
 from http_rpc import HttpRpcClient
+from machine import machine_facts
 
 # The SQL of bench/workloads.py, so these figures sit beside the main table's.
 LATENCY_WORKLOADS = {w.key: w for w in workloads.SESSION if w.key in ("tools_list", "select_1", "rows_1k")}
@@ -226,19 +226,6 @@ def load(gateway, workload, clients, seconds):
                 pool=gateway.pool, queue_max=gateway.queue_max)
 
 
-def machine():
-    def cpu_model():
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-        return platform.processor()
-
-    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "nproc": os.cpu_count(), "cpu": cpu_model(), "kernel": platform.release(),
-            "python": platform.python_version(), "load_average_at_start": os.getloadavg()[0]}
-
-
 def commit():
     """The checkout the binary was presumably built from; "-dirty" with uncommitted changes."""
     described = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
@@ -260,7 +247,7 @@ def main():
     scale, seconds = (1 / 3, args.seconds / 2) if args.quick else (1, args.seconds)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PG", "MCP_", "DATABASE_URL"))}
     subject = subjects.fleetmcp(args.fleetmcp, args.dsn, env)
-    results = {"machine": machine(), "binary": args.fleetmcp, "commit": commit(), "pool": args.pool,
+    results = {"machine": {**machine_facts(), "python": platform.python_version()}, "binary": args.fleetmcp, "commit": commit(), "pool": args.pool,
                "workloads": {key: {"label": w.label, "sql": w.sql, "method": w.method}
                              for key, w in LATENCY_WORKLOADS.items()}}
 

@@ -3,37 +3,25 @@
 # run, interleaving them call by call so that a busy machine slows all alike,
 # and writes the raw figures as JSON for bench/report.py.
 import argparse
-import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
+from machine import machine_facts
 import memory
 import subjects
 import workloads
 
 
 def machine(dsn):
-    def cpu_model():
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-        return platform.processor()
-
     def ask(sql):
         return subprocess.run(["psql", "-X", "-A", "-t", dsn, "-c", sql], capture_output=True, text=True,
                               check=True).stdout.strip()
 
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "kernel": platform.release(),
-        "load_average_at_start": os.getloadavg()[0],
+        **machine_facts(),
         "postgres": ask("SELECT split_part(version(), ' on ', 1)"),
         "postgis": ask("SELECT postgis_lib_version()"),
         "positions": int(ask("SELECT count(*) FROM tracksolid.positions")),

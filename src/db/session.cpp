@@ -65,7 +65,7 @@ std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::s
   const auto deadline = std::chrono::steady_clock::now() + limit;
   pqxx::connecting attempt{conninfo_string(params)};
   while (!attempt.done()) {
-    if (abort_connect_) throw DatabaseUnavailable("the connection attempt was cancelled");
+    if (call_cancelled_) throw DatabaseUnavailable("the connection attempt was cancelled");
     if (std::chrono::steady_clock::now() > deadline)
       throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): no answer within " +
                                 std::to_string(defaults_.connect_timeout_s) + " s (MCP_CONNECT_TIMEOUT)");
@@ -123,7 +123,6 @@ void Session::throw_unanswered(int timeout_s, const std::exception& lost) {
 void Session::cancel_running_query() {
   // try_lock: while the worker is still connecting there is nothing to cancel,
   // and the caller (the protocol reader) must never wait on a connect.
-  abort_connect_ = true;
   call_cancelled_ = true;
   std::unique_lock lock{connection_mutex_, std::try_to_lock};
   if (!lock.owns_lock() || !connection_) return;

@@ -52,10 +52,7 @@ class Session {
   void cancel_running_query();
 
   // A new call begins: a cancel meant for the previous one no longer applies.
-  void start_call() noexcept {
-    call_cancelled_ = false;
-    abort_connect_ = false;
-  }
+  void start_call() noexcept { call_cancelled_ = false; }
 
   // Opens the connection now if there is none (throws DatabaseUnavailable).
   pqxx::connection& connection();
@@ -84,8 +81,9 @@ class Session {
   std::unique_ptr<pqxx::connection> connection_;
   std::thread warm_up_;
   std::atomic<bool> connecting_{false};
-  std::atomic<bool> abort_connect_{false};  // set by cancel: a connect in progress gives up
-  std::atomic<bool> call_cancelled_{false};  // set by cancel until start_call()
+  // Set by cancel until start_call(): a connect in progress gives up, and the
+  // call's later statements are not sent.
+  std::atomic<bool> call_cancelled_{false};
   DeadlineWatchdog watchdog_{[this] { abandon_unresponsive_connection(); }};
 };
 

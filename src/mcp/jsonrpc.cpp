@@ -49,11 +49,9 @@ Message decode_line(std::string_view line, std::size_t max_depth) {
     return classify(json::parse(line, refuse_deep));
   } catch (const TooDeep&) {
     return invalid(nullptr, "Invalid Request: JSON nested deeper than " + std::to_string(max_depth) + " levels");
-  } catch (const json::parse_error& error) {
-    return Invalid{nullptr, {error_code::parse_error, "Parse error: " + parse_error_detail(error), nullptr}};
-  } catch (const json::out_of_range& error) {
-    // A number too large for a double (1e999) is refused by the parser as
-    // out_of_range, not parse_error; to the client it is still unparseable.
+  } catch (const json::exception& error) {
+    // parse_error, and out_of_range for a number too large for a double
+    // (1e999): either way the client sent text we cannot parse.
     return Invalid{nullptr, {error_code::parse_error, "Parse error: " + parse_error_detail(error), nullptr}};
   }
 }

@@ -81,39 +81,33 @@ unknown_name_fails() {
 }
 check "an unknown host name is reported, not a crash" unknown_name_fails
 
-# A name only DNS knows: the binary must ask the nameserver in the jail's
-# /etc/resolv.conf itself (a loopback DNS server that knows one name).
-dns_name_resolves() {
+# Runs "$@" with the jail's /etc/resolv.conf pointing at a loopback DNS server
+# that knows one name (db.fleetmcp.test) and logs each question to dns.out.
+with_loopback_dns() {
   local dns_pid status
   printf 'nameserver 127.0.0.2\n' >"$jail/etc/resolv.conf"
   python3 "$here/tiny_dns.py" 127.0.0.2 db.fleetmcp.test 127.0.0.1 >"$scratch/dns.out" 2>&1 &
   dns_pid=$!
   for _ in $(seq 1 50); do grep -q ready "$scratch/dns.out" && break; sleep 0.1; done
-  session_answers "${DATABASE_URL/127.0.0.1/db.fleetmcp.test}" "select 2 as two" '[2]'
+  "$@"
   status=$?
   kill "$dns_pid"
   wait "$dns_pid" 2>/dev/null
   rm -f "$jail/etc/resolv.conf"
   return "$status"
 }
-check "MCP session by a host name from DNS (resolv.conf nameserver)" dns_name_resolves
+
+# A name only DNS knows: the binary must ask the nameserver in the jail's
+# /etc/resolv.conf itself.
+dns_name_resolves() { session_answers "${DATABASE_URL/127.0.0.1/db.fleetmcp.test}" "select 2 as two" '[2]'; }
+check "MCP session by a host name from DNS (resolv.conf nameserver)" with_loopback_dns dns_name_resolves
 
 # An address is used as it is: no question may leave the machine for it.
 address_needs_no_dns() {
-  local dns_pid status
-  printf 'nameserver 127.0.0.2\n' >"$jail/etc/resolv.conf"
-  python3 "$here/tiny_dns.py" 127.0.0.2 db.fleetmcp.test 127.0.0.1 >"$scratch/dns.out" 2>&1 &
-  dns_pid=$!
-  for _ in $(seq 1 50); do grep -q ready "$scratch/dns.out" && break; sleep 0.1; done
-  session_answers "$DATABASE_URL" "select 3 as three" '[3]'
-  status=$?
-  kill "$dns_pid"
-  wait "$dns_pid" 2>/dev/null
-  rm -f "$jail/etc/resolv.conf"
+  session_answers "$DATABASE_URL" "select 3 as three" '[3]' || return 1
   if grep -q "^query" "$scratch/dns.out"; then echo "asked the nameserver: $(grep '^query' "$scratch/dns.out" | tr '\n' ' ')"; return 1; fi
-  return "$status"
 }
-check "a session by address (127.0.0.1) asks no nameserver" address_needs_no_dns
+check "a session by address (127.0.0.1) asks no nameserver" with_loopback_dns address_needs_no_dns
 
 # --- TLS: the test server gets a certificate from a throwaway CA, turned on by
 # a reload (plain connections keep working for the other suites).
