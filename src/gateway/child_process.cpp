@@ -96,9 +96,12 @@ ChildProcess::~ChildProcess() {
     close(stdin_fd_);
     stdin_fd_ = -1;
   }
-  // End of input makes the child cancel its running query and exit.
+  // End of input alone would let the child finish a call it was given (a
+  // stdio client may still be reading); SIGTERM makes it cancel the running
+  // query and exit now. The gateway has already drained its own requests.
+  kill(pid_, SIGTERM);
   if (!reaped_within(pid_, std::chrono::seconds(3))) {
-    spdlog::warn("child {} did not exit after end of input; killing it", pid_);
+    spdlog::warn("child {} did not exit after SIGTERM; killing it", pid_);
     kill(pid_, SIGKILL);
     reaped_within(pid_, std::chrono::seconds(3));
   }

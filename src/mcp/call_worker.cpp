@@ -58,6 +58,7 @@ void CallWorker::cancel(const nlohmann::json& request_id, const std::string& rea
   if (queued != queue_.end()) {
     spdlog::info("cancelled queued call {} ({}): {}", request_id.dump(), queued->call.tool->name, why);
     queue_.erase(queued);
+    call_finished_.notify_all();  // the queue may now be empty: wait_until_idle() rechecks
     return;
   }
   if (running_ && running_->id == request_id) {
@@ -66,6 +67,11 @@ void CallWorker::cancel(const nlohmann::json& request_id, const std::string& rea
     return;
   }
   spdlog::debug("cancellation for {} ignored: no such call in flight", request_id.dump());
+}
+
+bool CallWorker::wait_until_idle(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  return call_finished_.wait_for(lock, limit, [this] { return queue_.empty() && !running_; });
 }
 
 void CallWorker::shutdown() {

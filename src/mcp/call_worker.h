@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -36,6 +37,10 @@ class CallWorker {
   // notifications/cancelled: a queued call is dropped, the running one is
   // flagged and interrupted; neither is answered. Unknown ids are ignored.
   void cancel(const nlohmann::json& request_id, const std::string& reason);
+
+  // True once no call is queued or running (the last answer may still be
+  // being written; shutdown() waits for it); false if `limit` passed first.
+  bool wait_until_idle(std::chrono::milliseconds limit);
 
   // Drops queued calls, cancels the running one and waits for the thread,
   // repeating the cancel until the call ends: a cancel that reaches the

@@ -19,6 +19,11 @@ bool MessageWriter::send(const nlohmann::json& message) {
   return send_line(line);
 }
 
+bool MessageWriter::broken() {
+  std::lock_guard lock(mutex_);
+  return broken_;
+}
+
 bool MessageWriter::send_line(std::string_view line) {
   std::lock_guard lock(mutex_);
   if (broken_) return false;

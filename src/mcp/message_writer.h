@@ -19,6 +19,9 @@ class MessageWriter {
   // The same for a message already encoded, its newline included.
   bool send_line(std::string_view line);
 
+  // True after a write failed: nobody reads the output any more.
+  bool broken();
+
  private:
   int output_fd_;
   std::mutex mutex_;

@@ -2,9 +2,11 @@
 #include "mcp/stdio_transport.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -19,7 +21,27 @@ namespace {
 
 bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
 
+// A pipe or socket whose reader has gone reports POLLERR or POLLHUP even when
+// no event is asked for; a file or terminal never does.
+bool reader_gone(int output_fd) {
+  pollfd fd{output_fd, 0, 0};
+  return poll(&fd, 1, 0) == 1 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+}
+
 }  // namespace
+
+// End of input means the client has sent all it will, not that it stopped
+// listening: `printf '…' | fleetmcp` must still get the answers to the calls
+// it sent. Those are finished (each bounded by the statement timeout) unless
+// the reader of the output is gone too — the client exited, so the running
+// query is cancelled at once — or a stop is requested (SIGTERM, the SDKs'
+// next step when the server does not exit soon after end of input).
+void StdioTransport::finish_received_calls(CallWorker& worker, MessageWriter& writer, int output_fd) {
+  constexpr auto kLookEvery = std::chrono::milliseconds(20);
+  while (!worker.wait_until_idle(kLookEvery)) {
+    if (stop_requested_.load() || writer.broken() || reader_gone(output_fd)) return;
+  }
+}
 
 StdioTransport::StdioTransport(Server& server, TransportOptions options)
     : server_(server), options_(std::move(options)) {
@@ -70,6 +92,10 @@ StdioTransport::StopReason StdioTransport::run(int input_fd, int output_fd) {
         break;
       }
     }
+  }
+  if (reason == StopReason::end_of_input && !stop_requested_.load()) {
+    spdlog::info("input closed; answering the calls already received");
+    finish_received_calls(worker, writer, output_fd);
   }
   if (stop_requested_.load()) reason = StopReason::stop_requested;
   spdlog::info("{}; finishing", reason == StopReason::stop_requested ? "stop requested" : "input closed");

@@ -1,6 +1,7 @@
 // The stdio transport: newline-delimited JSON-RPC between two descriptors.
 // The reader thread answers quick requests itself and hands tools/call to
-// one worker; it returns at end of input or when asked to stop.
+// one worker; it returns at end of input (once the calls received are
+// answered) or when asked to stop.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,9 @@
 #include "mcp/server.h"
 
 namespace fleetmcp::mcp {
+
+class CallWorker;
+class MessageWriter;
 
 struct TransportOptions {
   // Longer lines are answered with -32600 and skipped without being buffered.
@@ -30,15 +34,19 @@ class StdioTransport {
   StdioTransport(const StdioTransport&) = delete;
   StdioTransport& operator=(const StdioTransport&) = delete;
 
-  // Serves until input_fd reaches EOF or request_stop() is called; then
-  // cancels the running call, waits for it (its response is not sent) and
-  // returns. Call once.
+  // Serves until input_fd reaches EOF or request_stop() is called. At EOF the
+  // calls already received are still answered, unless nobody reads output_fd
+  // any more; on a stop, or once the reader is gone, the running call is
+  // cancelled (its response is not sent), queued ones are dropped, and run()
+  // returns when the running call has ended. Call once.
   StopReason run(int input_fd, int output_fd);
 
   // Makes run() return soon. Async-signal-safe: callable from a SIGTERM handler.
   void request_stop() noexcept;
 
  private:
+  void finish_received_calls(CallWorker& worker, MessageWriter& writer, int output_fd);
+
   Server& server_;
   TransportOptions options_;
   int stop_pipe_[2] = {-1, -1};  // self-pipe: a byte written here wakes the reader

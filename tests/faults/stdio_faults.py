@@ -196,6 +196,50 @@ def stop_mid_query(name, stop):
           f"exit {code} after {exited * 1000:.0f} ms; backend gone {(exited + (gone or 0)) * 1000:.0f} ms after the stop")
 
 
+def test_eof_answers_received_calls():
+    """`printf '…' | fleetmcp`: the client closes stdin after its last request but still reads."""
+    server = Server({"DATABASE_URL": url_with_application_name("eof_probe")})
+    request_id = server.start("tools/call", {"name": "query", "arguments": {"sql": "SELECT pg_sleep(1), 7 AS after_eof"}})
+    check("eof: the query runs", wait_until(lambda: backends_running("eof_probe") == 1) is not None)
+    server.proc.stdin.close()
+    response = server.wait(request_id)
+    answered = response is not None and not response.get("result", {}).get("isError", True) \
+        and json.loads(text_of(response))["rows"][0][1] == 7
+    check("eof while a query runs: the call is still answered", answered, json.dumps(response)[:300])
+    code = server.exit_code()
+    gone = wait_until(lambda: backends_running("eof_probe") == 0, limit=5)
+    check("eof: then exit 0 and the backend is gone", code == 0 and gone is not None, f"exit {code}")
+
+
+def test_client_gone_mid_query():
+    """The client exited: end of input and nobody reading stdout. The query is cancelled at once."""
+    env = dict(os.environ, MCP_LOG_LEVEL="warn", DATABASE_URL=url_with_application_name("gone_probe"))
+    proc = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+    for message in ({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                     "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                                "clientInfo": {"name": "faults", "version": "1"}}},
+                    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                    {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                     "params": {"name": "query", "arguments": {"sql": "SELECT pg_sleep(30)"}}}):
+        proc.stdin.write((json.dumps(message) + "\n").encode())
+        proc.stdin.flush()
+    proc.stdout.readline()  # the initialize result
+    check("client gone: the query runs", wait_until(lambda: backends_running("gone_probe") == 1) is not None)
+    started = time.monotonic()
+    proc.stdout.close()
+    proc.stdin.close()
+    try:
+        code = proc.wait(HANG_GUARD_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = None
+    exited = time.monotonic() - started
+    gone = wait_until(lambda: backends_running("gone_probe") == 0, limit=5)
+    check("client gone while a query runs: exit 0 and the backend is gone", code == 0 and gone is not None,
+          f"exit {code} after {exited * 1000:.0f} ms; backend gone {(exited + (gone or 0)) * 1000:.0f} ms after the client left")
+
+
 def test_stdout_closed():
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody will ever read the server's answers
@@ -331,7 +375,7 @@ def test_hostile_protocol_input():
 
 if __name__ == "__main__":
     tests = [test_cancel_ping_list_progress,
-             lambda: stop_mid_query("eof", lambda s: s.proc.stdin.close()),
+             test_eof_answers_received_calls, test_client_gone_mid_query,
              lambda: stop_mid_query("sigterm", lambda s: s.proc.send_signal(signal.SIGTERM)),
              test_stdout_closed, test_database_down, test_hostile_protocol_input, test_reconnects,
              test_frozen_database]

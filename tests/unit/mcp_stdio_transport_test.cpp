@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -339,21 +340,53 @@ TEST_CASE("no progress is sent without a token") {
   CHECK(session.receive()["id"] == 1);
 }
 
-TEST_CASE("end of input cancels the running call, drops queued ones and returns") {
+TEST_CASE("end of input: the calls already received are answered, then run() returns") {
   Session session;
   session.send(call(1, "gated"));
   session.gate.wait_started(1);
   session.send(call(2, "fast"));
-  CHECK(session.finish().empty());  // neither call answers after the client hung up
-  CHECK(session.gate.hooks() == 1);
+  session.close_input();  // as `printf '…' | fleetmcp` does after its last request
+  session.gate.release();
+  const std::vector<json> rest = session.finish();
+  REQUIRE(rest.size() == 2);
+  CHECK(rest[0]["id"] == 1);
+  CHECK(rest[0]["result"]["content"][0]["text"] == "released");
+  CHECK(rest[1]["id"] == 2);
+  CHECK(session.gate.hooks() == 0);
   CHECK(session.reason == StdioTransport::StopReason::end_of_input);
 }
 
-TEST_CASE("end of input repeats the cancel until the running call ends") {
+TEST_CASE("end of input with nobody reading the output cancels the running call and drops queued ones") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.send(call(2, "fast"));
+  close(session.from_server[0]);  // the client exited: its end of both pipes is gone
+  session.from_server[0] = -1;
+  session.close_input();
+  session.runner.join();
+  CHECK(session.gate.hooks() == 1);
+  CHECK(session.gate.starts() == 1);  // call 2 never ran
+  CHECK(session.reason == StdioTransport::StopReason::end_of_input);
+}
+
+TEST_CASE("a stop while the received calls are being answered cancels the running call") {
+  Session session;
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  session.close_input();
+  session.transport.request_stop();
+  session.runner.join();
+  CHECK(session.gate.hooks() == 1);
+  CHECK(session.reason == StdioTransport::StopReason::stop_requested);
+}
+
+TEST_CASE("a stop repeats the cancel until the running call ends") {
   Session session;
   session.send(call(1, "stubborn"));
   session.gate.wait_started(1);
-  CHECK(session.finish().empty());
+  session.transport.request_stop();
+  session.runner.join();
   CHECK(session.gate.hooks() == 3);
 }
 
