@@ -1,5 +1,7 @@
 #include "db/error_report.h"
 
+#include "db/cursor_statement.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -105,10 +107,20 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
   bool first = true;
   int width_change = 0;
   bool after_line_context = false;
+  bool at_end_of_statement = false;
+  bool skip_caret = false;
   while (std::getline(lines, line)) {
     if (first) {
       report.message = starts_with(line, "ERROR:") ? after_label(line) : line;
       first = false;
+    } else if (starts_with(line, "LINE ") && statement_was_wrapped &&
+               line.find(kCursorSuffixStart) != std::string::npos) {
+      // The error lies past the analyst's last word, in the cursor's closing
+      // line: show neither that line nor its caret, and say where it is.
+      at_end_of_statement = true;
+      skip_caret = true;
+    } else if (skip_caret && line.find_first_not_of(" ^") == std::string::npos) {
+      skip_caret = false;
     } else if (starts_with(line, "LINE ")) {
       report.context += (report.context.empty() ? "" : "\n") + renumber_line(line, statement_was_wrapped, width_change);
       after_line_context = true;
@@ -129,6 +141,11 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
     }
   }
   if (report.message.empty()) report.message = "the database reported an error";
+  if (at_end_of_statement) {
+    // "at or near ")"" would name the wrapper's parenthesis, not the analyst's text.
+    if (starts_with(report.message, "syntax error at or near")) report.message = "syntax error at end of input";
+    else report.message += " (at the end of the statement)";
+  }
   report.advice = advice_for(sqlstate, report.message, inputs);
   return report;
 }

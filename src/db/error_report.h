@@ -28,8 +28,10 @@ struct ErrorAdviceInputs {
 };
 
 // `libpq_message` is the full error text libpq formats (what pqxx::sql_error
-// carries). When the statement ran inside kCursorPrefix, LINE numbers are
-// shifted back so they count lines of the analyst's own statement.
+// carries). When the statement ran inside the cursor (cursor_statement.h),
+// LINE numbers are shifted back so they count lines of the analyst's own
+// statement, and an error in the cursor's closing line is reported as at the
+// end of the statement.
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
                               bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
 

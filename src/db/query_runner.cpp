@@ -167,7 +167,7 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
       // extended protocol, so still exactly one statement.
       rows.append(tx.exec(request.statement, bind_parameters(request)));
     } else {
-      tx.exec(std::string{kCursorPrefix} + request.statement, bind_parameters(request));
+      tx.exec(cursor_statement(request.statement, request.max_rows), bind_parameters(request));
       std::size_t batch_size = std::min(kFirstBatch, request.max_rows + 1);
       bool first_batch = true;
       while (true) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "db/cursor_statement.h"
 #include "db/session.h"
 #include "db/value_encoder.h"
 
@@ -39,10 +40,6 @@ struct QueryResult {
   std::size_t cells_cut = 0;           // cells longer than max_cell_bytes
   double elapsed_ms = 0;
 };
-
-// The cursor is declared on its own line so that PostgreSQL's "LINE n:" error
-// context points into the analyst's statement (see error_report.h).
-inline constexpr const char* kCursorPrefix = "DECLARE fleetmcp_cursor NO SCROLL CURSOR FOR\n";
 
 // Thrown when on_batch asked to stop.
 struct QueryCancelled : std::runtime_error {

@@ -77,10 +77,14 @@ std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::s
 }
 
 void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
-  // One round trip: the simple protocol carries all three statements. The
+  // One round trip: the simple protocol carries all four statements. The
   // SELECT takes the transaction's snapshot; from then on PostgreSQL refuses
   // SET TRANSACTION READ WRITE, so the transaction cannot be switched back.
-  tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) + "s'; SELECT 1");
+  // cursor_tuple_fraction = 1: the query tool's cursor is planned for all the
+  // rows its LIMIT lets through (cursor_statement.h), not for the first 10% —
+  // a fast-start index scan made an aggregate over a million rows 4x slower.
+  tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) +
+          "s'; SET LOCAL cursor_tuple_fraction = 1; SELECT 1");
 }
 
 void Session::end(pqxx::nontransaction& tx) noexcept {

@@ -182,6 +182,7 @@ class StatementChecker {
         return refused("EXPLAIN cannot be nested.", tokens_[inner_head].offset);
     }
     if (std::optional<Verdict> violation = find_violation(query_start)) return *violation;
+    if (std::optional<Verdict> unbalanced = unbalanced_parentheses()) return *unbalanced;
 
     Verdict verdict;
     verdict.kind = *kind;
@@ -221,6 +222,25 @@ class StatementChecker {
       }
     }
     return closing;
+  }
+
+  // The query tool runs the statement inside parentheses of its own
+  // (db/cursor_statement.h): a stray ')' would close them, so it is refused
+  // here, where it can be named, rather than left to PostgreSQL.
+  std::optional<Verdict> unbalanced_parentheses() const {
+    std::size_t depth = 0;
+    for (std::size_t index = 0; index < size(); ++index) {
+      if (punctuation_at(index, '(')) {
+        ++depth;
+      } else if (punctuation_at(index, ')')) {
+        if (depth == 0) return refused("This ')' has no matching '('.", tokens_[index].offset);
+        --depth;
+      }
+    }
+    for (std::size_t index = 0; index < size(); ++index)
+      if (punctuation_at(index, '(') && closing_[index] == size())
+        return refused("This '(' is never closed.", tokens_[index].offset);
+    return std::nullopt;
   }
 
   // The index just past the group opened at `index`.

@@ -64,6 +64,29 @@ TEST_CASE("SQL errors carry SQLSTATE and a caret in the analyst's own statement"
   CHECK(result.audit_facts["sqlstate"] == "42703");
 }
 
+TEST_CASE("the cursor's own wrapping never shows: a statement ending early, a trailing comment, duplicate names") {
+  Toolbox box;
+  auto incomplete = box.call("query", {{"sql", "SELECT *\nFROM"}});
+  CHECK(incomplete.is_error);
+  CHECK(incomplete.text.find("ERROR 42601: syntax error at end of input") == 0);
+  CHECK(incomplete.text.find("fleetmcp") == std::string::npos);
+
+  json commented = box.data("query", {{"sql", "SELECT 1 AS a, 2 AS a -- the same name twice"}});
+  CHECK(commented["columns"].size() == 2);
+  CHECK(commented["rows"] == json::parse("[[1,2]]"));
+
+  // ORDER BY inside the statement still orders the rows the cursor hands out.
+  json ordered = box.data("query", {{"sql", "SELECT g FROM generate_series(1, 50) g ORDER BY g DESC"}, {"max_rows", 3}});
+  CHECK(ordered["rows"] == json::parse("[[50],[49],[48]]"));
+  CHECK(ordered["truncated"] == true);
+}
+
+TEST_CASE("the cursor is planned for all the rows it may fetch, not the first 10%") {
+  Toolbox box;
+  json setting = box.data("query", {{"sql", "SELECT current_setting('cursor_tuple_fraction')"}});
+  CHECK(setting["rows"] == json::parse(R"([["1"]])"));
+}
+
 TEST_CASE("reading an unreadable schema is a permission error naming the readable schemas, with no rows") {
   Toolbox box;
   auto result = box.call("query", {{"sql", "SELECT * FROM infrastructure.service_credentials"}});

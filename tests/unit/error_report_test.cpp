@@ -26,6 +26,22 @@ TEST_CASE("renumbering from LINE 10 to LINE 9 keeps the caret under the same cha
   CHECK(report.context == "LINE 9: x FORM t\n          ^");
 }
 
+TEST_CASE("an error in the cursor's closing line is reported at the end of the statement") {
+  // `SELECT * FROM` run as the cursor runs it: PostgreSQL stops at the wrapper's ')'.
+  std::string message =
+      "ERROR:  syntax error at or near \")\"\n"
+      "LINE 3: ) AS fleetmcp_rows LIMIT 1001\n"
+      "        ^\n";
+  ErrorReport report = make_error_report("42601", message, true, {"", 30});
+  CHECK(report.message == "syntax error at end of input");
+  CHECK(report.context.empty());
+  CHECK(report.to_text().find("fleetmcp_rows") == std::string::npos);
+
+  report = make_error_report("XX000", "ERROR:  something odd\nLINE 2: ) AS fleetmcp_rows LIMIT 11\n  ^\n", true, {"", 30});
+  CHECK(report.message == "something odd (at the end of the statement)");
+  CHECK(report.context.empty());
+}
+
 TEST_CASE("unwrapped statements keep their LINE numbers") {
   std::string message = "ERROR:  syntax error\nLINE 2: oops\n        ^\n";
   CHECK(make_error_report("42601", message, false, {"", 30}).context == "LINE 2: oops\n        ^");

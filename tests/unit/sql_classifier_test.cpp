@@ -405,6 +405,20 @@ TEST_CASE("classifier: unreadable SQL is refused with the lexer's finding and po
   });
 }
 
+TEST_CASE("classifier: unbalanced parentheses are refused at the stray one") {
+  run_cases({
+      {"SELECT (1", false, "This '(' is never closed."},
+      {"SELECT count(* FROM t", false, "never closed"},
+      {"SELECT 1)", false, "This ')' has no matching '('."},
+      // Would close the query tool's own wrapping parenthesis: refused, never run.
+      {"SELECT 1) AS x, (SELECT 2", false, "no matching"},
+      {"SELECT ')' , '(' , \"(\" FROM t -- )", true, ""},
+      {"SELECT ((1) + (2))", true, ""},
+  });
+  const Verdict verdict = classify("SELECT f(1, (2)");
+  CHECK(verdict.error_offset == 8);
+}
+
 TEST_CASE("classifier: kinds") {
   CHECK(classify("SELECT 1").kind == StatementKind::Select);
   CHECK(classify("WITH x AS (SELECT 1) SELECT 1").kind == StatementKind::With);
