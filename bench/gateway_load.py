@@ -21,7 +21,7 @@ import time
 import subjects
 import workloads
 from http_rpc import HttpRpcClient
-from machine import machine_facts
+from machine import commit, machine_facts
 
 # The SQL of bench/workloads.py, so these figures sit beside the main table's.
 LATENCY_WORKLOADS = {w.key: w for w in workloads.SESSION if w.key in ("tools_list", "select_1", "rows_1k")}
@@ -224,13 +224,6 @@ def load(gateway, workload, clients, seconds):
                 latency_ms=summary_ms(latencies), client_cpu_share=client_cpu / elapsed,
                 gateway_cpu_ms_per_call=(gateway_cpu_after - gateway_cpu_before) * 1e3 / max(1, totals["ok"]),
                 pool=gateway.pool, queue_max=gateway.queue_max)
-
-
-def commit():
-    """The checkout the binary was presumably built from; "-dirty" with uncommitted changes."""
-    described = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
-                               cwd=os.path.dirname(os.path.abspath(__file__)))
-    return f"at commit {described.stdout.strip()}" if described.returncode == 0 else "(commit unknown)"
 
 
 def main():

@@ -9,6 +9,7 @@ import time
 
 csv.field_size_limit(1 << 30)  # the wide workload has 1 MB cells
 
+from machine import binary_kind, commit
 from stdio_rpc import LineChannel, RpcChild
 
 INITIALIZE = {
@@ -92,7 +93,7 @@ def fleetmcp(binary, dsn, base_env):
 
     return McpSubject("fleetmcp", [binary], env, "query",
                       lambda sql: {"sql": sql, "max_rows": 10000}, rows_in,
-                      f"{binary}, MCP_MAX_BYTES 256 MiB, MCP_MAX_CELL 2 MiB")
+                      f"{binary} ({binary_kind(binary)} build {commit()}), MCP_MAX_BYTES 256 MiB, MCP_MAX_CELL 2 MiB")
 
 
 def server_postgres(peers_dir, dsn, base_env):
