@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include <nlohmann/json.hpp>
+#include <pqxx/pipeline>
 
 namespace fleetmcp::db {
 namespace {
@@ -155,6 +156,69 @@ pqxx::params bind_parameters(const QueryRequest& request) {
   return params;
 }
 
+std::string fetch_statement(std::size_t rows) {
+  return "FETCH FORWARD " + std::to_string(rows) + " FROM fleetmcp_cursor";
+}
+
+// The next batch's size, planned before this batch is encoded: as if all of
+// it will be kept. Zero when nothing more can be kept.
+std::size_t size_after(const QueryResult& so_far, std::size_t batch_rows, const QueryRequest& request) {
+  const std::size_t taken = so_far.row_count + batch_rows;
+  if (taken >= request.max_rows + 1) return 0;
+  const std::size_t average_row = std::max<std::size_t>(1, so_far.rows_bytes / std::max<std::size_t>(1, so_far.row_count));
+  const std::size_t used = so_far.rows_bytes + average_row * batch_rows;
+  if (used >= request.max_bytes) return 0;
+  return next_batch_size(so_far, request.max_bytes - used, request.max_rows + 1 - taken);
+}
+
+// Fetches the cursor's rows into `rows` batch by batch. The first, small
+// batch tells the row size; after it the next FETCH is sent before the
+// current batch is encoded, so PostgreSQL reads and sends rows while
+// fleetmcp encodes (fetching and encoding used to take turns: 1.74x psql
+// for 10,000 rows).
+void fetch_rows(pqxx::nontransaction& tx, AnswerWriter& rows, QueryResult& result, const QueryRequest& request) {
+  std::size_t batch_size = std::min(kFirstBatch, request.max_rows + 1);
+  rows.append(tx.exec(fetch_statement(batch_size), pqxx::params{}));
+  if (result.row_count < batch_size || result.truncated) return;
+  if (!request.on_batch(result.row_count)) throw QueryCancelled{};
+  const std::size_t rows_left = request.max_rows + 1 - result.row_count;
+  rows.reserve(rows_left, request.max_bytes > result.rows_bytes ? request.max_bytes - result.rows_bytes : 1);
+  batch_size = next_batch_size(result, request.max_bytes - std::min(request.max_bytes, result.rows_bytes), rows_left);
+
+  pqxx::pipeline ahead{tx};
+  try {
+    pqxx::pipeline::query_id pending = ahead.insert(fetch_statement(batch_size));
+    for (;;) {
+      pqxx::result batch = ahead.retrieve(pending);
+      const bool last = static_cast<std::size_t>(batch.size()) < batch_size;
+      std::size_t next_size = last ? 0 : size_after(result, static_cast<std::size_t>(batch.size()), request);
+      if (next_size > 0) pending = ahead.insert(fetch_statement(next_size));
+      rows.append(batch);
+      if (last || result.truncated) break;
+      if (!request.on_batch(result.row_count)) throw QueryCancelled{};
+      if (next_size == 0) {
+        // The plan was too cautious (rows came out smaller than the average
+        // so far): the caps are not reached, so fetch on, sized from what was kept.
+        next_size = next_batch_size(result, request.max_bytes - std::min(request.max_bytes, result.rows_bytes),
+                                    request.max_rows + 1 - result.row_count);
+        pending = ahead.insert(fetch_statement(next_size));
+      }
+      batch_size = next_size;
+    }
+    // A FETCH sent ahead of a byte-cap stop is received and dropped here.
+    ahead.complete();
+  } catch (...) {
+    // pqxx::pipeline's destructor would PQcancel a FETCH still in flight; a
+    // batch is quicker to receive than a cancel is to send, and no stray
+    // cancel can then reach the statements that follow.
+    try {
+      ahead.complete();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 }  // namespace
 
 QueryResult run_query(Session& session, const TypeCatalog& types, const QueryRequest& request) {
@@ -168,21 +232,7 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
       rows.append(tx.exec(request.statement, bind_parameters(request)));
     } else {
       tx.exec(cursor_statement(request.statement, request.max_rows), bind_parameters(request));
-      std::size_t batch_size = std::min(kFirstBatch, request.max_rows + 1);
-      bool first_batch = true;
-      while (true) {
-        pqxx::result batch =
-            tx.exec("FETCH FORWARD " + std::to_string(batch_size) + " FROM fleetmcp_cursor", pqxx::params{});
-        rows.append(batch);
-        if (static_cast<std::size_t>(batch.size()) < batch_size || result.truncated) break;
-        if (!request.on_batch(result.row_count)) throw QueryCancelled{};
-        std::size_t used = result.rows_bytes;
-        std::size_t bytes_left = request.max_bytes > used ? request.max_bytes - used : 1;
-        std::size_t rows_left = request.max_rows + 1 - result.row_count;
-        if (first_batch) rows.reserve(rows_left, bytes_left);
-        first_batch = false;
-        batch_size = next_batch_size(result, bytes_left, rows_left);
-      }
+      fetch_rows(tx, rows, result, request);
     }
     rows.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     return result;

@@ -81,6 +81,37 @@ TEST_CASE("the cursor's own wrapping never shows: a statement ending early, a tr
   CHECK(ordered["truncated"] == true);
 }
 
+TEST_CASE("rows fetched ahead: every row arrives once, in order, whatever the batch sizes") {
+  fleetmcp::Config config;
+  config.max_bytes = 100000;
+  Toolbox box{config};
+  // Eight wide rows first make the next batches look costly; the narrow rows
+  // after them still all fit, so nothing may be cut.
+  json mixed = box.data("query", {{"sql", "SELECT g, CASE WHEN g <= 8 THEN repeat('x', 5000) ELSE 'y' END "
+                                          "FROM generate_series(1, 3000) g ORDER BY g"},
+                                  {"max_rows", 5000}});
+  CHECK(mixed["truncated"] == false);
+  REQUIRE(mixed["row_count"] == 3000);
+  bool in_order = true;
+  for (int i = 0; i < 3000; ++i) in_order = in_order && mixed["rows"][i][0] == i + 1;
+  CHECK(in_order);
+
+  Toolbox plain;
+  json many = plain.data("query", {{"sql", "SELECT g FROM generate_series(1, 9999) g"}, {"max_rows", 10000}});
+  CHECK(many["row_count"] == 9999);
+  CHECK(many["truncated"] == false);
+  CHECK(many["rows"][9998][0] == 9999);
+}
+
+TEST_CASE("an error in a batch fetched ahead is reported, and the next call runs") {
+  Toolbox box;
+  auto failed = box.call("query", {{"sql", "SELECT 1 / (g - 6000) FROM generate_series(1, 10000) g"}, {"max_rows", 10000}});
+  CHECK(failed.is_error);
+  CHECK(failed.text.find("ERROR 22012: division by zero") == 0);
+  CHECK(failed.audit_facts["sqlstate"] == "22012");
+  CHECK(box.data("query", {{"sql", "SELECT 7"}})["rows"] == json::parse("[[7]]"));
+}
+
 TEST_CASE("the cursor is planned for all the rows it may fetch, not the first 10%") {
   Toolbox box;
   json setting = box.data("query", {{"sql", "SELECT current_setting('cursor_tuple_fraction')"}});
