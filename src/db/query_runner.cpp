@@ -171,6 +171,12 @@ std::size_t size_after(const QueryResult& so_far, std::size_t batch_rows, const 
   return next_batch_size(so_far, request.max_bytes - used, request.max_rows + 1 - taken);
 }
 
+// The next batch's size from the rows kept so far.
+std::size_t size_from_kept(const QueryResult& kept, const QueryRequest& request) {
+  return next_batch_size(kept, request.max_bytes - std::min(request.max_bytes, kept.rows_bytes),
+                         request.max_rows + 1 - kept.row_count);
+}
+
 // Fetches the cursor's rows into `rows` batch by batch. The first, small
 // batch tells the row size; after it the next FETCH is sent before the
 // current batch is encoded, so PostgreSQL reads and sends rows while
@@ -181,9 +187,9 @@ void fetch_rows(pqxx::nontransaction& tx, AnswerWriter& rows, QueryResult& resul
   rows.append(tx.exec(fetch_statement(batch_size), pqxx::params{}));
   if (result.row_count < batch_size || result.truncated) return;
   if (!request.on_batch(result.row_count)) throw QueryCancelled{};
-  const std::size_t rows_left = request.max_rows + 1 - result.row_count;
-  rows.reserve(rows_left, request.max_bytes > result.rows_bytes ? request.max_bytes - result.rows_bytes : 1);
-  batch_size = next_batch_size(result, request.max_bytes - std::min(request.max_bytes, result.rows_bytes), rows_left);
+  rows.reserve(request.max_rows + 1 - result.row_count,
+               request.max_bytes > result.rows_bytes ? request.max_bytes - result.rows_bytes : 1);
+  batch_size = size_from_kept(result, request);
 
   pqxx::pipeline ahead{tx};
   try {
@@ -199,8 +205,7 @@ void fetch_rows(pqxx::nontransaction& tx, AnswerWriter& rows, QueryResult& resul
       if (next_size == 0) {
         // The plan was too cautious (rows came out smaller than the average
         // so far): the caps are not reached, so fetch on, sized from what was kept.
-        next_size = next_batch_size(result, request.max_bytes - std::min(request.max_bytes, result.rows_bytes),
-                                    request.max_rows + 1 - result.row_count);
+        next_size = size_from_kept(result, request);
         pending = ahead.insert(fetch_statement(next_size));
       }
       batch_size = next_size;
