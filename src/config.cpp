@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -51,6 +53,8 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
+bool Config::is_internal_schema(const std::string& schema) { return schema.rfind("_timescaledb", 0) == 0; }
+
 bool Config::is_readable_schema(const std::string& schema) const {
   return std::find(readable_schemas.begin(), readable_schemas.end(), schema) != readable_schemas.end();
 }
@@ -74,6 +78,7 @@ void load_environment(Config& config) {
   if (auto v = env("MCP_AUTH_TOKENS")) config.auth_tokens = *v;
   if (auto v = env("MCP_CALLER")) config.caller = *v;
   if (auto v = env("MCP_LOG_LEVEL")) config.log_level = *v;
+  if (auto v = env("MCP_TIME_ZONE")) config.time_zone = *v;
   if (auto v = env("MCP_LISTEN")) config.listen = *v;
   if (auto v = env("MCP_SSH")) config.ssh = *v;
   if (auto v = env("MCP_SSH_TARGET")) config.ssh_target = *v;
@@ -102,6 +107,9 @@ void add_config_flags(CLI::App& app, Config& config) {
   app.add_option("--pool-max", config.pool_max, "Gateway: child processes (env MCP_POOL_MAX; default 8)")
       ->check(CLI::PositiveNumber);
   app.add_option("--caller", config.caller, "Name written in audit lines (env MCP_CALLER; default the OS user)");
+  app.add_option("--time-zone", config.time_zone,
+                 "Time zone of timestamps and ::date in every query, e.g. Africa/Nairobi (env MCP_TIME_ZONE; default "
+                 "the database's own TimeZone)");
   app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error|off (env MCP_LOG_LEVEL)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--ssh", config.ssh,
@@ -117,14 +125,19 @@ void add_config_flags(CLI::App& app, Config& config) {
 }
 
 void validate(Config& config) {
-  // TimescaleDB's internal schemas hold chunks of the hypertables an analyst
-  // already reads through their parents; they are never shown.
-  std::erase_if(config.readable_schemas,
-                [](const std::string& schema) { return schema.rfind("_timescaledb", 0) == 0; });
+  std::erase_if(config.readable_schemas, Config::is_internal_schema);
   if (config.readable_schemas.empty())
     throw ConfigError("MCP_READABLE_SCHEMAS names no schema; give at least one, e.g. reporting");
   if (config.default_rows > config.max_rows) config.default_rows = config.max_rows;
   if (config.caller.empty()) config.caller = os_user();
+  // The database checks the name itself at connect; this keeps out what no
+  // zone name holds (quotes, spaces, control characters) and says so at once.
+  const bool zone_characters_ok = std::all_of(config.time_zone.begin(), config.time_zone.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view{"/_+-:."}.find(c) != std::string_view::npos;
+  });
+  if (!zone_characters_ok || config.time_zone.size() > 64)
+    throw ConfigError("MCP_TIME_ZONE must be a time zone name such as Africa/Nairobi or UTC, got '" + config.time_zone +
+                      "'");
   static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(levels.begin(), levels.end(), config.log_level) == levels.end())
     throw ConfigError("MCP_LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + config.log_level +

@@ -28,6 +28,7 @@ struct Config {
   std::string auth_tokens;                   // MCP_AUTH_TOKENS: name:token,… (gateway)
   std::string caller;                        // MCP_CALLER / --caller; else the OS user
   std::string log_level = "info";            // MCP_LOG_LEVEL / --log-level
+  std::string time_zone;                     // MCP_TIME_ZONE / --time-zone, e.g. Africa/Nairobi; empty: the database's
   std::string listen = "0.0.0.0:8892";       // MCP_LISTEN (gateway)
   std::string ssh;                           // MCP_SSH / --ssh user@host: tunnel through the system ssh
   std::string ssh_target = "timescale_db:5432";  // MCP_SSH_TARGET: the database as the ssh host sees it
@@ -38,6 +39,10 @@ struct Config {
   bool guard_disabled_for_tests = false;
 
   bool is_readable_schema(const std::string& schema) const;
+  // TimescaleDB's _timescaledb_* schemas hold chunks and catalogs that the
+  // hypertables already answer for: never readable, whatever is configured.
+  // (timescaledb_information holds documented views and may be configured.)
+  static bool is_internal_schema(const std::string& schema);
   std::string readable_schemas_text() const;  // "reporting, tracksolid, tickets, fuel"
 };
 

@@ -14,6 +14,7 @@
 #include "logging.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
+#include "tools/instructions.h"
 #include "tools/toolbox.h"
 
 namespace fleetmcp {
@@ -37,7 +38,8 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   mallopt(M_ARENA_MAX, 1);
 #endif
   db::Session session{config.database_url,
-                      db::SessionDefaults{config.statement_timeout_s, config.connect_timeout_s, "fleetmcp"}};
+                      db::SessionDefaults{config.statement_timeout_s, config.connect_timeout_s, "fleetmcp",
+                                          config.time_zone}};
   tools::ToolEnvironment environment{config, session};
   // No tool runs as a role that could change the database (--allow-unsafe-role overrides).
   doctor::RoleGuard role_guard{session, config.allow_unsafe_role};
@@ -47,6 +49,13 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   info.title = "fleetmcp — fleet analytics (read-only)";
   info.version = FLEETMCP_VERSION;
   info.instructions = tools::server_instructions(config);
+  // The first initialize usually arrives while the background connect is
+  // under way: it waits for it (a few ms on a reachable database, bounded
+  // for one that is not) so the instructions can name the zone and TimescaleDB.
+  info.database_notes = [&config, &session] {
+    session.wait_for_background_connect(std::chrono::seconds(2));
+    return tools::database_instructions(config, session.facts());
+  };
   info.each_request_stands_alone = trusted_gateway_child;
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},
                      [](const std::string& caller, const nlohmann::json& params, const std::string& error) {

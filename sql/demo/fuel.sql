@@ -5,7 +5,7 @@ SET ROLE tracksolid_owner;
 SET seed = 0.23;
 
 CREATE TABLE fuel.records (
-  record_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  record_id       bigint GENERATED ALWAYS AS IDENTITY,
   device_id       integer NOT NULL REFERENCES tracksolid.devices,
   filled_at       timestamptz NOT NULL,
   litres          numeric(7, 2) NOT NULL CHECK (litres > 0),
@@ -14,14 +14,20 @@ CREATE TABLE fuel.records (
   odometer_km     integer,
   km_per_litre    double precision,
   station         text NOT NULL,
-  receipt_no      text NOT NULL UNIQUE,
+  receipt_no      text NOT NULL,
   source          text NOT NULL CHECK (source IN ('fleetcard_csv', 'manual')),
   batch_id        uuid NOT NULL,
   raw             jsonb NOT NULL,
-  ingested_at     timestamptz NOT NULL
+  ingested_at     timestamptz NOT NULL,
+  -- A hypertable's unique keys must hold its time column.
+  PRIMARY KEY (record_id, filled_at),
+  UNIQUE (receipt_no, filled_at)
 );
+-- No index leads with filled_at (only device_id, filled_at below), so the
+-- catalog tools can only give its time range from the chunk bounds.
+SELECT FROM create_hypertable('fuel.records', by_range('filled_at', interval '7 days'), create_default_indexes => false);
 COMMENT ON TABLE fuel.records IS
-  'Fuel purchases per vehicle from the fleet fuel card (and a few entered by hand). Amounts in Kenya shillings.';
+  'Fuel purchases per vehicle from the fleet fuel card (and a few entered by hand). Amounts in Kenya shillings. A TimescaleDB hypertable on filled_at (seven-day chunks).';
 COMMENT ON COLUMN fuel.records.litres          IS 'Litres dispensed.';
 COMMENT ON COLUMN fuel.records.price_per_litre IS 'Pump price, KES per litre.';
 COMMENT ON COLUMN fuel.records.amount_kes      IS 'Amount charged, KES (litres x price, rounded by the station).';

@@ -1,7 +1,7 @@
 -- Loads a demo tracksolid_db shaped like production (same schemas, owners,
 -- object kinds and comments) with generated, reproducible data.
 --   psql -v scale=1 -d tracksolid_db -f sql/demo/load.sql
--- Needs a superuser and PostGIS installed on the server. scale 1 gives about
+-- Needs a superuser, PostGIS and TimescaleDB (preloaded) on the server. scale 1 gives about
 -- 20k positions in a few seconds; scale 50 about 1M, for benchmarks.
 -- Re-running replaces the demo schemas (and only a database marked as a demo).
 -- Afterwards apply the read-only role: scripts/bootstrap_analytics_ro.sh.
@@ -43,7 +43,6 @@ SET LOCAL client_min_messages = warning;
 \ir tickets.sql
 \ir reporting.sql
 \ir infrastructure.sql
-\ir timescaledb_fake.sql
 
 RESET ROLE;
 COMMIT;

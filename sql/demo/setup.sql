@@ -1,5 +1,5 @@
 -- Demo database, step 1: refuses a non-demo database, then (re)creates the
--- owning role, PostGIS and the four production schemas. Included by load.sql.
+-- owning role, PostGIS, TimescaleDB and the four production schemas. Included by load.sql.
 
 DO $guard$
 BEGIN
@@ -29,9 +29,11 @@ END
 $roles$;
 
 CREATE EXTENSION IF NOT EXISTS postgis;
+-- Needs shared_preload_libraries = 'timescaledb' (scripts/testdb sets it).
+CREATE EXTENSION IF NOT EXISTS timescaledb;
 
-DROP SCHEMA IF EXISTS reporting, tracksolid, tickets, fuel, infrastructure,
-                      _timescaledb_internal, _timescaledb_catalog CASCADE;
+-- Dropping a schema drops its hypertables and, with them, their chunks.
+DROP SCHEMA IF EXISTS reporting, tracksolid, tickets, fuel, infrastructure CASCADE;
 
 CREATE SCHEMA tracksolid AUTHORIZATION tracksolid_owner;
 CREATE SCHEMA tickets    AUTHORIZATION tracksolid_owner;
@@ -39,7 +41,7 @@ CREATE SCHEMA fuel       AUTHORIZATION tracksolid_owner;
 CREATE SCHEMA reporting  AUTHORIZATION tracksolid_owner;
 
 COMMENT ON SCHEMA tracksolid IS
-  'Demo of the Tracksolid GPS telematics feed: vehicles (devices), their GPS positions (a TimescaleDB hypertable in production) and device events.';
+  'Demo of the Tracksolid GPS telematics feed: vehicles (devices), their GPS positions and device events (TimescaleDB hypertables).';
 COMMENT ON SCHEMA tickets IS
   'Demo of the field-service ticketing data: incidents (inc), change requests (crq), status history, daily snapshots and the geography of clusters and sites.';
 COMMENT ON SCHEMA fuel IS

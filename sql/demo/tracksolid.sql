@@ -1,5 +1,9 @@
 -- Demo database, step 2: the telematics feed (vehicles, GPS positions,
 -- device events), owned by tracksolid_owner. Included by load.sql.
+-- As in production, positions and events are TimescaleDB hypertables with
+-- one-day chunks, created empty and filled afterwards. The chunks of
+-- positions sit in _timescaledb_internal; those of events in tracksolid
+-- itself (associated_schema_name), where fleetmcp must still not list them.
 
 SET ROLE tracksolid_owner;
 SET seed = 0.11;
@@ -86,8 +90,10 @@ CREATE TABLE tracksolid.positions (
   received_at timestamptz NOT NULL,
   PRIMARY KEY (device_id, ts)
 );
+-- Its own index on ts stands in for TimescaleDB's default one.
+SELECT FROM create_hypertable('tracksolid.positions', by_range('ts', interval '1 day'), create_default_indexes => false);
 COMMENT ON TABLE tracksolid.positions IS
-  'GPS fixes, one every 30 s while a vehicle is on a trip. The largest table (a TimescaleDB hypertable on ts in production): always filter on ts and, if you can, device_id.';
+  'GPS fixes, one every 30 s while a vehicle is on a trip. The largest table, a TimescaleDB hypertable on ts (one-day chunks): always filter on ts and, if you can, device_id.';
 COMMENT ON COLUMN tracksolid.positions.ts          IS 'Time of the fix, by the device clock.';
 COMMENT ON COLUMN tracksolid.positions.geom        IS 'Position, WGS 84 (SRID 4326). Use geom::geography for distances in metres.';
 COMMENT ON COLUMN tracksolid.positions.speed       IS 'Ground speed, km/h.';
@@ -151,7 +157,7 @@ CREATE INDEX positions_ts_idx   ON tracksolid.positions (ts);
 CREATE INDEX positions_geom_idx ON tracksolid.positions USING gist (geom);
 
 CREATE TABLE tracksolid.events (
-  event_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_id     bigint GENERATED ALWAYS AS IDENTITY,
   device_id    integer NOT NULL REFERENCES tracksolid.devices,
   ts           timestamptz NOT NULL,
   event_type   text NOT NULL CHECK (event_type IN ('ignition_on', 'ignition_off', 'overspeed', 'harsh_braking')),
@@ -162,8 +168,13 @@ CREATE TABLE tracksolid.events (
   raw_frame    bytea NOT NULL,
   payload      jsonb NOT NULL,
   acknowledged boolean NOT NULL DEFAULT false,
-  ack_after    interval
+  ack_after    interval,
+  -- A hypertable's unique keys must hold its time column.
+  PRIMARY KEY (event_id, ts)
 );
+-- TimescaleDB's default index on ts DESC comes with it.
+SELECT FROM create_hypertable('tracksolid.events', 'ts', chunk_time_interval => interval '1 day',
+                              associated_schema_name => 'tracksolid');
 COMMENT ON TABLE tracksolid.events IS
   'Alarms and state changes pushed by the devices: ignition on/off, overspeed (> 80 km/h), harsh braking.';
 COMMENT ON COLUMN tracksolid.events.severity     IS '1 informational, 2 warning, 3 critical.';

@@ -11,6 +11,9 @@ struct SessionDefaults {
   int statement_timeout_s = 30;
   int connect_timeout_s = 10;
   std::string application_name = "fleetmcp";
+  // MCP_TIME_ZONE: every transaction runs in it (SET LOCAL TimeZone). Empty:
+  // the database's own setting.
+  std::string time_zone;
 };
 
 // The keywords a URL or key=value DSN sets, as libpq reads it (empty values

@@ -84,7 +84,7 @@ class AnswerWriter {
     result_.text.reserve(expected + expected / 4 + 1024);
   }
 
-  void finish(double elapsed_ms) {
+  void finish(double elapsed_ms, const std::string& time_zone) {
     if (!started_) start(pqxx::result{});  // every path appends a batch first; never a broken answer
     out_.raw(']');
     result_.rows_bytes = result_.text.size() - rows_start_;
@@ -99,6 +99,9 @@ class AnswerWriter {
       out_.raw(",\"cells_cut\":");
       out_.integer(static_cast<std::int64_t>(result_.cells_cut));
     }
+    // The zone every timestamptz above is shown in and every ::date counted in.
+    out_.raw(",\"time_zone\":");
+    out_.string(time_zone);
     out_.raw(",\"elapsed_ms\":");
     out_.number(std::round(elapsed_ms * 100) / 100);
     out_.raw('}');
@@ -239,7 +242,8 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
       tx.exec(cursor_statement(request.statement, request.max_rows), bind_parameters(request));
       fetch_rows(tx, rows, result, request);
     }
-    rows.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    rows.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                session.facts().time_zone);
     return result;
   });
 }

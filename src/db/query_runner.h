@@ -30,7 +30,7 @@ struct QueryRequest {
 struct QueryResult {
   // The tool's answer, written once as the rows arrive:
   // {"columns":[{"name":…,"type":…},…],"rows":[[…],…],"row_count":…,"truncated":…,
-  //  "truncated_reason":…,["cells_cut":…,]"elapsed_ms":…}
+  //  "truncated_reason":…,["cells_cut":…,]"time_zone":…,"elapsed_ms":…}
   std::string text;
   std::size_t rows_bytes = 0;          // of the "rows" array, brackets included: what max_bytes caps
   std::size_t row_count = 0;

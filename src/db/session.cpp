@@ -28,6 +28,17 @@ void Session::connect_in_background() {
 
 std::string Session::masked_dsn() const { return mask_password(dsn_); }
 
+void Session::wait_for_background_connect(std::chrono::milliseconds limit) const {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (connecting_ && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+DatabaseFacts Session::facts() const {
+  std::lock_guard lock{facts_mutex_};
+  return facts_;
+}
+
 pqxx::connection& Session::connection() {
   std::lock_guard lock{connection_mutex_};
   if (connection_ && connection_->is_open()) return *connection_;
@@ -52,9 +63,28 @@ pqxx::connection& Session::connection() {
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
     throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): " + reason);
   }
-  spdlog::info("connected to {} as {} in {} ms (server {})", mask_password(dsn_), connection_->username(),
+  // Under the lock, so no call uses the connection before its facts are known.
+  DatabaseFacts facts;
+  try {
+    facts = read_database_facts(*connection_, defaults_.time_zone);
+  } catch (const UnknownTimeZone& bad) {
+    spdlog::error("{}", bad.what());
+    connection_.reset();
+    throw DatabaseUnavailable(bad.what());
+  } catch (const std::exception& failure) {
+    connection_.reset();
+    throw DatabaseUnavailable(std::string{"connected, but could not read the server's settings: "} + failure.what());
+  }
+  {
+    std::lock_guard facts_lock{facts_mutex_};
+    facts_ = facts;
+  }
+  spdlog::info("connected to {} as {} in {} ms (server {}{}, time zone {})", mask_password(dsn_),
+               connection_->username(),
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
-               connection_->server_version());
+               connection_->server_version(),
+               facts.has_timescaledb() ? ", TimescaleDB " + facts.timescaledb_version : std::string{},
+               facts.time_zone);
   return *connection_;
 }
 
@@ -83,8 +113,12 @@ void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
   // cursor_tuple_fraction = 1: the query tool's cursor is planned for all the
   // rows its LIMIT lets through (cursor_statement.h), not for the first 10% —
   // a fast-start index scan made an aggregate over a million rows 4x slower.
+  // SET LOCAL TimeZone: whatever a statement did to the session's zone, each
+  // call starts in the configured one (checked when the connection was made).
+  std::string zone;
+  if (!defaults_.time_zone.empty()) zone = "SET LOCAL TimeZone = " + tx.quote(defaults_.time_zone) + "; ";
   tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) +
-          "s'; SET LOCAL cursor_tuple_fraction = 1; SELECT 1");
+          "s'; SET LOCAL cursor_tuple_fraction = 1; " + zone + "SELECT 1");
 }
 
 void Session::end(pqxx::nontransaction& tx) noexcept {

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "db/connection_options.h"
+#include "db/database_facts.h"
 #include "db/deadline_watchdog.h"
 
 namespace fleetmcp::db {
@@ -65,6 +66,13 @@ class Session {
   // True while that background connect is still under way.
   bool still_connecting() const { return connecting_.load(); }
 
+  // Waits up to `limit` for the background connect to end (either way).
+  void wait_for_background_connect(std::chrono::milliseconds limit) const;
+
+  // What the last connection learned about the database (facts.known is
+  // false before the first connection). Any thread.
+  DatabaseFacts facts() const;
+
   std::string masked_dsn() const;
 
  private:
@@ -79,6 +87,10 @@ class Session {
   SessionDefaults defaults_;
   mutable std::mutex connection_mutex_;  // guards connection_ against cancel from other threads
   std::unique_ptr<pqxx::connection> connection_;
+  // Read on each new connection; its own mutex, since connection_mutex_ is
+  // held for a whole connect.
+  mutable std::mutex facts_mutex_;
+  DatabaseFacts facts_;
   std::thread warm_up_;
   std::atomic<bool> connecting_{false};
   // Set by cancel until start_call(): a connect in progress gives up, and the

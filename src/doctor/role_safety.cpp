@@ -12,7 +12,9 @@ WITH writable AS (
            CASE WHEN has_any_column_privilege(c.oid, 'INSERT') THEN 'INSERT' END,
            CASE WHEN has_any_column_privilege(c.oid, 'UPDATE') THEN 'UPDATE' END,
            CASE WHEN c.relkind <> 'S' AND has_table_privilege(c.oid, 'DELETE') THEN 'DELETE' END,
-           CASE WHEN c.relkind <> 'S' AND has_table_privilege(c.oid, 'TRUNCATE') THEN 'TRUNCATE' END) AS privileges
+           CASE WHEN c.relkind <> 'S' AND has_table_privilege(c.oid, 'TRUNCATE') THEN 'TRUNCATE' END) AS privileges,
+         -- TimescaleDB chunks and other inheritance children: counted, named after their parents
+         EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid) AS is_child
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
     AND has_schema_privilege(n.oid, 'USAGE')
@@ -23,8 +25,8 @@ SELECT current_user::text,
        r.rolsuper, r.rolcreaterole, r.rolcreatedb,
        has_database_privilege(current_database(), 'CREATE'),
        (SELECT count(*) FROM writable WHERE privileges <> ''),
-       (SELECT coalesce(string_agg(name || ' (' || privileges || ')', E'\n' ORDER BY name), '')
-          FROM (SELECT * FROM writable WHERE privileges <> '' ORDER BY name LIMIT 20) w),
+       (SELECT coalesce(string_agg(name || ' (' || privileges || ')', E'\n' ORDER BY is_child, name), '')
+          FROM (SELECT * FROM writable WHERE privileges <> '' ORDER BY is_child, name LIMIT 20) w),
        (SELECT coalesce(string_agg(format('%I', nspname), E'\n' ORDER BY nspname), '')
           FROM pg_namespace WHERE has_schema_privilege(oid, 'CREATE'))
 FROM pg_roles r WHERE r.rolname = current_user

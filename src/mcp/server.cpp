@@ -156,8 +156,17 @@ json Server::initialize(const json& params) {
 
   json result = {{"protocolVersion", version}, {"capabilities", capabilities()}, {"serverInfo", implementation()}};
   if (!has_titles(version)) result["serverInfo"].erase("title");
-  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  if (auto text = instructions(); !text.empty()) result["instructions"] = std::move(text);
   return result;
+}
+
+std::string Server::instructions() const {
+  std::string text = info_.instructions;
+  if (info_.database_notes) {
+    std::string notes = info_.database_notes();
+    if (!notes.empty()) text += (text.empty() ? "" : "\n") + notes;
+  }
+  return text;
 }
 
 json Server::discover() const {
@@ -165,7 +174,7 @@ json Server::discover() const {
                  {"capabilities", capabilities()},
                  {"ttlMs", info_.list_ttl.count()},
                  {"cacheScope", "public"}};
-  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  if (auto text = instructions(); !text.empty()) result["instructions"] = std::move(text);
   return result;
 }
 

@@ -27,6 +27,10 @@ struct ServerInfo {
   // A gateway child: many HTTP clients share one stdin, so no request locks
   // the era for the next; each is judged by its own method and _meta.
   bool each_request_stands_alone = false;
+  // What was learned of the connected database (time zone, TimescaleDB),
+  // appended to the instructions when a client asks for them; may wait
+  // briefly for the first connection.
+  std::function<std::string()> database_notes;
 };
 
 // Who the audit line names for a call.
@@ -91,6 +95,7 @@ class Server {
   Routed route_request(const Request& request);
   nlohmann::json initialize(const nlohmann::json& params);
   nlohmann::json discover() const;
+  std::string instructions() const;
   nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
   PreparedCall prepare_call(const Request& request, Era era) const;
   nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;

@@ -2,6 +2,9 @@
 
 #include <regex>
 
+#include "catalog/hypertables.h"
+#include "catalog/relation_totals.h"
+#include "catalog/time_ranges.h"
 #include "tools/arguments.h"
 #include "tools/suggestions.h"
 
@@ -10,18 +13,17 @@ namespace {
 
 using nlohmann::json;
 
-// The kinds of pg_class an analyst can SELECT from. Partitions are left out:
-// their parent answers for them.
+// The kinds of pg_class an analyst can SELECT from. Partitions and other
+// inheritance children (TimescaleDB's chunks, wherever they live) are left
+// out: their parent answers for them.
 constexpr const char* kRelationKindName =
     "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view' "
     "WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END";
 constexpr const char* kReadableRelation =
-    "c.relkind IN ('r','p','v','m','f') AND NOT c.relispartition AND has_any_column_privilege(c.oid, 'SELECT')";
+    "c.relkind IN ('r','p','v','m','f') AND NOT c.relispartition AND has_any_column_privilege(c.oid, 'SELECT')"
+    " AND NOT EXISTS (SELECT FROM pg_inherits inh WHERE inh.inhrelid = c.oid)";
 
 json optional_text(const pqxx::field& field) { return field.is_null() ? json(nullptr) : json(field.c_str()); }
-json optional_integer(const pqxx::field& field) {
-  return field.is_null() ? json(nullptr) : json(field.as<long long>());
-}
 
 json schema_argument_schema(const std::string& description) {
   return {{"type", "string"}, {"description", description}};
@@ -37,28 +39,39 @@ json schema_only_input(const std::string& example) {
 
 ToolResult list_schemas(ToolEnvironment& env) {
   const Config& config = env.config;
-  const std::string sql = std::string{"SELECT n.nspname, obj_description(n.oid, 'pg_namespace'),"
+  auto sql_with = [](const std::string& hypertables) {
+    return std::string{"SELECT n.nspname, obj_description(n.oid, 'pg_namespace'),"
                                       " count(c.oid) FILTER (WHERE c.relkind IN ('r','p')),"
                                       " count(c.oid) FILTER (WHERE c.relkind = 'v'),"
                                       " count(c.oid) FILTER (WHERE c.relkind = 'm'),"
                                       " count(c.oid) FILTER (WHERE c.relkind = 'f'),"
                                       " (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = n.oid"
-                                      "    AND p.prokind IN ('f','a','w') AND has_function_privilege(p.oid, 'EXECUTE'))"
-                                      " FROM pg_namespace n"
-                                      " LEFT JOIN pg_class c ON c.relnamespace = n.oid AND "} +
-                          kReadableRelation +
-                          " WHERE n.nspname = ANY($1::text[]) AND has_schema_privilege(n.oid, 'USAGE')"
-                          " GROUP BY n.oid, n.nspname ORDER BY array_position($1::text[], n.nspname::text)";
+                                      "    AND p.prokind IN ('f','a','w') AND has_function_privilege(p.oid, 'EXECUTE')), "} +
+           hypertables +
+           " FROM pg_namespace n"
+           " LEFT JOIN pg_class c ON c.relnamespace = n.oid AND " +
+           kReadableRelation +
+           " WHERE n.nspname = ANY($1::text[]) AND has_schema_privilege(n.oid, 'USAGE')"
+           " GROUP BY n.oid, n.nspname ORDER BY array_position($1::text[], n.nspname::text)";
+  };
   json schemas = json::array();
   env.session.read_only(config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
-    for (const auto& row : tx.exec(sql, pqxx::params{text_array_literal(config.readable_schemas)}))
-      schemas.push_back({{"name", row[0].c_str()},
-                         {"comment", optional_text(row[1])},
-                         {"tables", row[2].as<long long>()},
-                         {"views", row[3].as<long long>()},
-                         {"materialized_views", row[4].as<long long>()},
-                         {"foreign_tables", row[5].as<long long>()},
-                         {"functions", row[6].as<long long>()}});
+    const bool timescaledb = catalog::timescaledb_present(tx);
+    const std::string sql = sql_with(timescaledb ? "(SELECT count(*) FROM timescaledb_information.hypertables h"
+                                                   " WHERE h.hypertable_schema = n.nspname)"
+                                                 : "NULL::bigint");
+    for (const auto& row : tx.exec(sql, pqxx::params{text_array_literal(config.readable_schemas)})) {
+      json schema = {{"name", row[0].c_str()},
+                     {"comment", optional_text(row[1])},
+                     {"tables", row[2].as<long long>()},
+                     {"views", row[3].as<long long>()},
+                     {"materialized_views", row[4].as<long long>()},
+                     {"foreign_tables", row[5].as<long long>()},
+                     {"functions", row[6].as<long long>()}};
+      // Of the tables, how many are hypertables (only where TimescaleDB is installed).
+      if (!row[7].is_null()) schema["hypertables"] = row[7].as<long long>();
+      schemas.push_back(std::move(schema));
+    }
     return 0;
   });
   json answer = {{"schemas", schemas}};
@@ -73,11 +86,30 @@ ToolResult list_schemas(ToolEnvironment& env) {
   return ToolResult::data(answer);
 }
 
+// A hypertable or continuous aggregate says so in its kind, with what the
+// model needs to query it well; every relation gets its true rows and bytes.
+void describe_timescale_kind(json& table, unsigned oid, const std::map<unsigned, catalog::Hypertable>& hypertables,
+                             const std::map<unsigned, catalog::ContinuousAggregate>& aggregates,
+                             pqxx::transaction_base& tx, catalog::RelationTotals totals) {
+  const catalog::Hypertable* hypertable = nullptr;
+  if (auto found = hypertables.find(oid); found != hypertables.end()) {
+    hypertable = &found->second;
+    table["kind"] = "hypertable";
+    table["hypertable"] = hypertable->summary();
+  } else if (auto aggregate = aggregates.find(oid); aggregate != aggregates.end()) {
+    table["kind"] = "continuous aggregate";
+    table["continuous_aggregate"] = {{"source", aggregate->second.source},
+                                     {"materialized_only", aggregate->second.materialized_only}};
+    totals = catalog::totals_of_children(tx, aggregate->second.materialization_oid);
+  }
+  totals.write_to(table, hypertable);
+}
+
 ToolResult list_tables(ToolEnvironment& env, const json& arguments) {
   const std::string schema = required_string(arguments, "schema");
   require_readable_schema(env.config, schema);
   const std::string sql =
-      std::string{"SELECT c.relname, "} + kRelationKindName +
+      std::string{"SELECT c.oid::bigint, c.relname, "} + kRelationKindName +
       ", CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0))::bigint FROM pg_partition_tree(c.oid) t"
       "                                   JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf)"
       "       WHEN c.relkind IN ('r','m','f') AND c.reltuples >= 0 THEN c.reltuples::bigint END,"
@@ -85,19 +117,28 @@ ToolResult list_tables(ToolEnvironment& env, const json& arguments) {
       "                                   FROM pg_partition_tree(c.oid) t)"
       "      WHEN c.relkind IN ('r','m') THEN pg_total_relation_size(c.oid) END,"
       " obj_description(c.oid, 'pg_class'),"
-      " CASE WHEN c.relkind = 'm' THEN c.relispopulated END"
+      " CASE WHEN c.relkind = 'm' THEN c.relispopulated END, kids.*"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN LATERAL (" +
+      catalog::children_totals_sql("c.oid") +
+      ") kids ON c.relkind = 'r'"
       " WHERE n.nspname = $1 AND " +
       kReadableRelation + " ORDER BY c.relname";
   json tables = json::array();
   env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    const auto hypertables = catalog::hypertables_in(tx, schema);
+    const auto aggregates = catalog::continuous_aggregates_in(tx, schema);
+    const auto ranges = catalog::time_ranges_in(tx, schema, hypertables);
     for (const auto& row : tx.exec(sql, pqxx::params{schema})) {
-      json table = {{"name", row[0].c_str()},
-                    {"kind", row[1].c_str()},
-                    {"estimated_rows", optional_integer(row[2])},
-                    {"size_bytes", optional_integer(row[3])},
-                    {"comment", optional_text(row[4])}};
-      if (!row[5].is_null()) table["populated"] = row[5].as<bool>();
+      const unsigned oid = static_cast<unsigned>(row[0].as<long long>());
+      json table = {{"name", row[1].c_str()}, {"kind", row[2].c_str()}, {"comment", optional_text(row[5])}};
+      if (!row[6].is_null()) table["populated"] = row[6].as<bool>();
+      catalog::RelationTotals totals;
+      if (!row[3].is_null()) totals.own_rows = row[3].as<long long>();
+      if (!row[4].is_null()) totals.own_bytes = row[4].as<long long>();
+      totals.read_children(row, 7);
+      describe_timescale_kind(table, oid, hypertables, aggregates, tx, totals);
+      if (auto range = ranges.find(oid); range != ranges.end()) table["time_range"] = range->second.to_json();
       tables.push_back(std::move(table));
     }
     return 0;
@@ -124,12 +165,23 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
   env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
     const pqxx::params oid{std::to_string(relation.oid)};
     auto info = tx.exec("SELECT obj_description($1::oid, 'pg_class'),"
-                        " CASE WHEN c.reltuples >= 0 AND c.relkind <> 'v' THEN c.reltuples::bigint END"
-                        " FROM pg_class c WHERE c.oid = $1::oid",
+                        " CASE WHEN c.reltuples >= 0 AND c.relkind IN ('r','m','f') THEN c.reltuples::bigint END,"
+                        " CASE WHEN c.relkind IN ('r','m') THEN pg_total_relation_size(c.oid) END, kids.*"
+                        " FROM pg_class c LEFT JOIN LATERAL (" +
+                            catalog::children_totals_sql("c.oid") +
+                            ") kids ON c.relkind = 'r' WHERE c.oid = $1::oid",
                         oid)
                     .one_row();
     answer["comment"] = optional_text(info[0]);
-    answer["estimated_rows"] = optional_integer(info[1]);
+    catalog::RelationTotals totals;
+    if (!info[1].is_null()) totals.own_rows = info[1].as<long long>();
+    if (!info[2].is_null()) totals.own_bytes = info[2].as<long long>();
+    totals.read_children(info, 3);
+    const auto hypertables = catalog::hypertables_in(tx, relation.schema);
+    describe_timescale_kind(answer, relation.oid, hypertables, catalog::continuous_aggregates_in(tx, relation.schema),
+                            tx, totals);
+    const auto ranges = catalog::time_ranges_in(tx, relation.schema, hypertables, relation.oid);
+    if (auto range = ranges.find(relation.oid); range != ranges.end()) answer["time_range"] = range->second.to_json();
 
     json columns = json::array();
     json primary_key = json::array();
@@ -254,9 +306,11 @@ void add_catalog_tools(ToolRegistry& registry, ToolEnvironment& env) {
 
   registry.add(
       {"list_tables", "List tables and views",
-       "Lists the tables, views, materialized views (e.g. reporting.v_trips), partitioned and foreign tables of one "
-       "schema that you can read: name, kind, estimated_rows, size_bytes and comment. Example: {\"schema\": "
-       "\"reporting\"}.",
+       "Lists the tables, views, materialized views (e.g. reporting.v_trips), hypertables, partitioned and foreign "
+       "tables of one schema that you can read: name, kind, estimated_rows, size_bytes, comment and, for time "
+       "series, time_range {column, first, last} (where the data begins and ends: check it before asking for "
+       "\"the last 30 days\"). A hypertable (TimescaleDB) also gives its time column, chunk interval and chunk "
+       "count; filter it on that column. Example: {\"schema\": \"reporting\"}.",
        schema_only_input("reporting"), read_only,
        [&env](const json& arguments, CallContext&) { return list_tables(env, arguments); }});
 
@@ -264,7 +318,9 @@ void add_catalog_tools(ToolRegistry& registry, ToolEnvironment& env) {
       {"describe_table", "Describe a table or view",
        "Describes one table or view: each column's name, full type (e.g. numeric(10,2), geometry(Point,4326)), "
        "nullability, default and comment; for PostGIS columns the geometry type and SRID; the primary key, foreign "
-       "keys and indexes (filter on indexed columns for fast queries). Example: {\"schema\": \"tracksolid\", "
+       "keys and indexes (filter on indexed columns for fast queries); estimated_rows and size_bytes; for a "
+       "hypertable its time column, chunk interval and chunks; for time series the time_range {column, first, last}. "
+       "Example: {\"schema\": \"tracksolid\", "
        "\"table\": \"positions\"}.",
        {{"type", "object"},
         {"properties",

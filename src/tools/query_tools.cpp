@@ -117,9 +117,10 @@ void add_query_tools(ToolRegistry& registry, ToolEnvironment& env) {
   registry.add(
       {"query", "Run a read-only SQL query",
        "Runs ONE read-only PostgreSQL statement (SELECT, WITH … SELECT, VALUES, TABLE, or EXPLAIN without ANALYZE) "
-       "and returns {columns:[{name,type}], rows:[[…]], row_count, truncated, truncated_reason, elapsed_ms}. "
+       "and returns {columns:[{name,type}], rows:[[…]], row_count, truncated, truncated_reason, time_zone, "
+       "elapsed_ms}. "
        "Rows are arrays in column order. int8 beyond ±2^53 and numeric come as strings (exact), timestamps as ISO "
-       "8601, json/jsonb embedded, arrays as JSON arrays, bytea as base64, PostGIS geometry/geography as GeoJSON. "
+       "8601 with their offset in time_zone (the zone ::date and date_trunc count days in), json/jsonb embedded, arrays as JSON arrays, bytea as base64, PostGIS geometry/geography as GeoJSON. "
        "At most max_rows rows (default " +
            std::to_string(env.config.default_rows) + ", ceiling " + std::to_string(env.config.max_rows) +
            ") and about " + std::to_string(env.config.max_bytes / 1024) +

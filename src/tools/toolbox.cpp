@@ -71,26 +71,4 @@ ToolRegistry make_toolbox(ToolEnvironment& env) {
   return registry;
 }
 
-std::string server_instructions(const Config& config) {
-  return "fleetmcp answers questions about the fleet database tracksolid_db (PostgreSQL + PostGIS) through "
-         "read-only SQL.\n"
-         "Readable schemas: " +
-         config.readable_schemas_text() +
-         ". reporting holds analyst-ready views (e.g. v_daily_summary, the materialized view v_trips, "
-         "v_monthly_cost_centre) and fn_* functions; tracksolid holds raw telemetry (devices, positions with "
-         "PostGIS points, events); tickets holds INC/CRQ tickets with geometry; fuel holds fuel records.\n"
-         "How to work: list_schemas → list_tables(schema) → describe_table(schema, table) (columns, types, keys, "
-         "indexes) → query(sql). list_functions shows callable reporting functions; sample_table shows a few rows.\n"
-         "Writing good queries: prefer the reporting views over raw telemetry; always qualify names with the "
-         "schema; filter large tables (tracksolid.positions) on their time column and indexed keys; aggregate in "
-         "SQL instead of fetching many rows; use LIMIT. A query returns at most " +
-         std::to_string(config.default_rows) + " rows by default (max_rows up to " + std::to_string(config.max_rows) +
-         ") and stops after " + std::to_string(config.statement_timeout_s) +
-         " s; truncated=true means more rows existed. Results are {columns, rows (arrays in column order), "
-         "row_count, truncated}. Geometry comes back as GeoJSON; use ST_* functions in SQL for distances/areas "
-         "(cast to geography for metres).\n"
-         "Only one read-only statement per call: writes, DDL, several statements, SELECT INTO and locking clauses "
-         "are refused, and errors say what to change.";
-}
-
 }  // namespace fleetmcp::tools

@@ -9,8 +9,4 @@ namespace fleetmcp::tools {
 
 ToolRegistry make_toolbox(ToolEnvironment& environment);
 
-// The server's `instructions`: what the data is, what each tool returns, how
-// to write a good query. Written for the model.
-std::string server_instructions(const Config& config);
-
 }  // namespace fleetmcp::tools

@@ -181,7 +181,7 @@ tools::ToolResult call_guarded(const std::string& url, bool allow_unsafe) {
   Config config;
   config.database_url = url;
   config.caller = "integration";
-  db::Session session{url, db::SessionDefaults{30, 5, "fleetmcp-test"}};
+  db::Session session{url, db::SessionDefaults{30, 5, "fleetmcp-test", ""}};
   tools::ToolEnvironment environment{config, session};
   RoleGuard guard{session, allow_unsafe};
   tools::ToolRegistry registry = guard.guard(tools::make_toolbox(environment));

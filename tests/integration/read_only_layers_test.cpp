@@ -95,7 +95,7 @@ TEST_CASE("the READ ONLY transaction alone refuses writes by a role that may wri
   // The owning role may write everything; no guard and no cursor stand in the way.
   std::string owner_url = environment_or_empty("TESTDB_OWNER_URL");
   REQUIRE_MESSAGE(!owner_url.empty(), "TESTDB_OWNER_URL is not set: run through scripts/test");
-  fleetmcp::db::Session owner{owner_url, {5, 5, "fleetmcp-layers-test"}};
+  fleetmcp::db::Session owner{owner_url, {5, 5, "fleetmcp-layers-test", ""}};
   AdminDatabase admin;
   auto before = admin.fingerprint();
   const char* writes[] = {

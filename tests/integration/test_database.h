@@ -39,7 +39,7 @@ struct Toolbox {
     config.database_url = require_database_url();
     config.caller = "integration";
     session = std::make_unique<db::Session>(config.database_url,
-                                            db::SessionDefaults{config.statement_timeout_s, 5, "fleetmcp-test"});
+                                            db::SessionDefaults{config.statement_timeout_s, 5, "fleetmcp-test", config.time_zone});
     environment = std::make_unique<tools::ToolEnvironment>(config, *session);
     registry = tools::make_toolbox(*environment);
   }

@@ -79,3 +79,36 @@ TEST_CASE("TimescaleDB internal schemas are never readable") {
   fleetmcp::validate(config);
   CHECK(config.readable_schemas == std::vector<std::string>{"reporting"});
 }
+
+TEST_CASE("timescaledb_information may be configured; only the _timescaledb_* internals are dropped") {
+  Config config;
+  config.readable_schemas = {"reporting", "timescaledb_information", "_timescaledb_functions"};
+  fleetmcp::validate(config);
+  CHECK(config.readable_schemas == std::vector<std::string>{"reporting", "timescaledb_information"});
+  CHECK(Config::is_internal_schema("_timescaledb_internal"));
+  CHECK_FALSE(Config::is_internal_schema("timescaledb_information"));
+}
+
+TEST_CASE("MCP_TIME_ZONE and --time-zone set the session zone; a name no zone can have is refused") {
+  {
+    EnvironmentVariable zone{"MCP_TIME_ZONE", "Africa/Nairobi"};
+    Config config;
+    fleetmcp::load_environment(config);
+    CHECK(config.time_zone == "Africa/Nairobi");
+    CLI::App app;
+    fleetmcp::add_config_flags(app, config);
+    const char* argv[] = {"fleetmcp", "--time-zone", "UTC"};
+    app.parse(3, argv);
+    CHECK(config.time_zone == "UTC");  // the flag wins
+    fleetmcp::validate(config);
+  }
+  for (const char* bad : {"Africa/Nairobi'; SET x", "Etc/GMT +3", "a\nb"}) {
+    Config config;
+    config.time_zone = bad;
+    CHECK_THROWS_WITH_AS(fleetmcp::validate(config), doctest::Contains("MCP_TIME_ZONE must be a time zone name"),
+                         fleetmcp::ConfigError);
+  }
+  Config unset;
+  fleetmcp::validate(unset);
+  CHECK(unset.time_zone.empty());  // the database's own zone
+}

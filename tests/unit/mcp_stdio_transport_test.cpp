@@ -121,7 +121,7 @@ json cancel(json id) {
 struct Session {
   Gate gate;
   tools::ToolRegistry registry = gated_registry(gate);
-  Server server{ServerInfo{"fleetmcp", "", "0.0.1", "instructions", std::chrono::minutes(1)}, registry,
+  Server server{ServerInfo{"fleetmcp", "", "0.0.1", "instructions", std::chrono::minutes(1), false, {}}, registry,
                 CallerPolicy{"tester", false}};
   StdioTransport transport;
   int to_server[2] = {-1, -1};
