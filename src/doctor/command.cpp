@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "db/connection_options.h"
+#include "doctor/database_checks.h"
 #include "doctor/network_checks.h"
 #include "doctor/role_checks.h"
 
@@ -58,7 +59,7 @@ CLI::App* add_doctor_command(CLI::App& app) {
 
 int run_doctor(const Config& config, std::ostream& out) {
   out << "fleetmcp doctor " << FLEETMCP_VERSION << " — schemas " << config.readable_schemas_text() << '\n';
-  constexpr int kChecks = 12;  // the five before login and the seven after it
+  constexpr int kChecks = 14;  // the five before login and the nine after it
   int failures = 0;
   int reported = 0;
   auto report = [&](const Check& check) {
@@ -94,6 +95,8 @@ int run_doctor(const Config& config, std::ostream& out) {
     report(check_matviews_granted(tx, config));
     report(check_default_privileges(tx, config));
     report(check_unconfigured_unreadable(tx, config));
+    report(check_timescaledb(tx, config));
+    report(check_time_zone(tx, config));
   } catch (const std::exception& failure) {
     report(Check::fail("catalog queries", failure.what(), "report this output to the operator"));
   }

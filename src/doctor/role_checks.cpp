@@ -8,25 +8,31 @@
 namespace fleetmcp::doctor {
 namespace {
 
-// Schemas nobody configures: PostgreSQL's own, extension-made ones, and
-// TimescaleDB's internals (readable by PUBLIC by design; fleetmcp hides them).
+// Schemas the doctor weighs: all but PostgreSQL's own. Extension-made ones
+// (PostGIS's, TimescaleDB's) are marked: they are readable by PUBLIC by
+// design and need not be configured, but one that is configured (e.g.
+// timescaledb_information, whose views are documented) is judged like any
+// other, its extension-made views included. The _timescaledb_* internals
+// never reach here configured: Config::validate drops them, as serve does.
 const char* const kSchemaAccessQuery = R"SQL(
 SELECT n.nspname,
        n.oid::bigint,
        has_schema_privilege(n.oid, 'USAGE'),
        count(c.oid),
-       count(c.oid) FILTER (WHERE has_any_column_privilege(c.oid, 'SELECT'))
+       count(c.oid) FILTER (WHERE has_any_column_privilege(c.oid, 'SELECT')),
+       e.owned
 FROM pg_namespace n
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_depend d
+                                   WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid
+                                     AND d.deptype = 'e') AS owned) e
 LEFT JOIN pg_class c
   ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
- AND NOT EXISTS (SELECT FROM pg_depend d
-                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ AND NOT EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid)
+ AND (e.owned OR NOT EXISTS (SELECT FROM pg_depend d
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND n.nspname !~ '^_?timescaledb'
-  AND NOT EXISTS (SELECT FROM pg_depend d
-                  WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
-GROUP BY n.oid, n.nspname
+GROUP BY n.oid, n.nspname, e.owned
 ORDER BY n.nspname
 )SQL";
 
@@ -35,6 +41,7 @@ struct SchemaAccess {
   bool usage = false;
   long relations = 0;   // tables, views, matviews, foreign tables (not extension-owned)
   long selectable = 0;  // of those, the ones the role may SELECT from
+  bool extension_owned = false;  // made by an extension: readable by design unless configured
 
   bool readable() const { return usage && (selectable > 0 || relations == 0); }
 };
@@ -43,7 +50,7 @@ std::map<std::string, SchemaAccess> schema_access(pqxx::transaction_base& tx) {
   std::map<std::string, SchemaAccess> schemas;
   for (const auto& row : tx.exec(kSchemaAccessQuery, pqxx::params{}))
     schemas[row[0].c_str()] =
-        SchemaAccess{row[0].c_str(), row[2].as<bool>(), row[3].as<long>(), row[4].as<long>()};
+        SchemaAccess{row[0].c_str(), row[2].as<bool>(), row[3].as<long>(), row[4].as<long>(), row[5].as<bool>()};
   return schemas;
 }
 
@@ -171,7 +178,7 @@ Check check_readable_schemas(pqxx::transaction_base& tx, const Config& config) {
     }
   }
   for (const auto& [name, access] : schemas) {
-    if (config.is_readable_schema(name) || !access.usage || access.selectable == 0) continue;
+    if (config.is_readable_schema(name) || access.extension_owned || !access.usage || access.selectable == 0) continue;
     problems.push_back("schema " + name + " is readable (" + std::to_string(access.selectable) +
                        " relations) but not in MCP_READABLE_SCHEMAS");
     fixes.push_back("add " + name + " to MCP_READABLE_SCHEMAS if analysts should see it; otherwise REVOKE ALL ON SCHEMA " +
@@ -218,6 +225,9 @@ WITH owners AS (
                       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
   ) o
   WHERE n.nspname = ANY($1::text[])
+    -- an extension's schema gets its objects from the extension, not from owners
+    AND NOT EXISTS (SELECT FROM pg_depend d
+                    WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 )
 SELECT nspname, pg_get_userbyid(owner),
        EXISTS (SELECT FROM pg_default_acl d, aclexplode(d.defaclacl) a
@@ -257,7 +267,7 @@ Check check_unconfigured_unreadable(pqxx::transaction_base& tx, const Config& co
   std::vector<std::string> open;
   std::vector<std::string> fixes;
   for (const auto& [name, access] : schemas) {
-    if (config.is_readable_schema(name)) continue;
+    if (config.is_readable_schema(name) || access.extension_owned) continue;
     // PUBLIC has USAGE on public by default; only a readable table there matters.
     bool has_access = access.selectable > 0 || (access.usage && name != "public");
     if (!has_access) {

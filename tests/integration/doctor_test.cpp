@@ -77,6 +77,29 @@ int failed_lines(const std::string& output) {
   return count;
 }
 
+TEST_CASE("doctor: reports TimescaleDB's version and edition, the hypertables readable, and the time zone") {
+  OddSchemaDefaultPrivileges grants;
+  Config config = config_for(require_database_url());
+  config.time_zone = "Africa/Nairobi";
+  // serve accepts timescaledb_information as a readable schema; so does doctor.
+  config.readable_schemas.push_back("timescaledb_information");
+  DoctorRun run = doctor(config);
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("✔ TimescaleDB: 2.19.3, Apache edition (no compression, no continuous aggregates); 3 "
+                        "hypertable(s) readable") != std::string::npos);
+  CHECK(run.output.find("fuel.records, tracksolid.events, tracksolid.positions") != std::string::npos);
+  CHECK(run.output.find("✔ time zone: answers use MCP_TIME_ZONE Africa/Nairobi (UTC offset 03:00:00") !=
+        std::string::npos);
+  CHECK(run.output.find("timescaledb_information (") != std::string::npos);
+
+  config.time_zone = "Mars/Olympus_Mons";
+  DoctorRun wrong = doctor(config);
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.output.find("✘ time zone: MCP_TIME_ZONE Mars/Olympus_Mons is not in pg_timezone_names") !=
+        std::string::npos);
+}
+
 TEST_CASE("doctor: every check passes as analytics_ro with the complete schema list") {
   OddSchemaDefaultPrivileges grants;
   DoctorRun run = doctor(config_for(require_database_url()));
@@ -86,7 +109,8 @@ TEST_CASE("doctor: every check passes as analytics_ro with the complete schema l
   CHECK(run.output.find("all checks passed") != std::string::npos);
   for (const char* title : {"DSN parses", "host resolves", "TCP reachable", "TLS", "login", "not a superuser",
                             "cannot write anywhere", "session defaults", "MCP_READABLE_SCHEMAS matches",
-                            "materialized views granted", "default privileges", "no access outside"})
+                            "materialized views granted", "default privileges", "no access outside", "TimescaleDB",
+                            "time zone"})
     CHECK_MESSAGE(run.output.find(std::string{"✔ "} + title) != std::string::npos, "no ✔ for " << title);
   CHECK(run.output.find(":****@") != std::string::npos);  // the password is masked
   CHECK(run.output.find("infrastructure") != std::string::npos);
@@ -156,7 +180,7 @@ TEST_CASE("doctor: a port nobody listens on fails at TCP and stops there") {
   CHECK(run.output.find("Connection refused") != std::string::npos);
   CHECK(run.output.find("ssh -N -L") != std::string::npos);
   CHECK(run.output.find("login") == std::string::npos);
-  CHECK(run.output.find("9 further checks not run") != std::string::npos);
+  CHECK(run.output.find("11 further checks not run") != std::string::npos);
 }
 
 TEST_CASE("doctor: sslmode=require against a server without TLS fails at TLS") {
