@@ -31,6 +31,31 @@ std::string renumber_line(const std::string& line, bool wrapped, int& width_chan
   return renumbered;
 }
 
+// "function time_bucket(unknown, …) does not exist": say what the database
+// offers instead of suggesting casts that cannot help.
+std::string missing_time_function_advice(const std::string& message, const ErrorAdviceInputs& inputs) {
+  auto names = [&message](const char* function) {
+    return message.find(std::string{"function "} + function + "(") != std::string::npos;
+  };
+  if (names("time_bucket_gapfill") || names("locf") || names("interpolate")) {
+    if (!inputs.timescaledb_version.empty() && inputs.timescale_edition) return "";
+    return std::string{"time_bucket_gapfill, locf and interpolate need TimescaleDB's Timescale edition; "} +
+           (inputs.timescaledb_version.empty() ? "TimescaleDB is not installed here" : "this database has the Apache edition") +
+           ". Fill gaps by joining generate_series(start, stop, interval '1 hour') with the bucketed rows.";
+  }
+  if (!inputs.timescaledb_version.empty()) return "";
+  if (names("time_bucket"))
+    return "time_bucket is TimescaleDB's and TimescaleDB is not installed in this database: use "
+           "date_bin(interval '15 minutes', ts, timestamptz '2000-01-01') for any width, or date_trunc('hour', ts).";
+  if (names("first") || names("last"))
+    return "first() and last() are TimescaleDB's and TimescaleDB is not installed in this database: use "
+           "(array_agg(value ORDER BY ts))[1] (DESC for the last), or SELECT DISTINCT ON (key) … ORDER BY key, ts.";
+  if (names("approximate_row_count"))
+    return "approximate_row_count is TimescaleDB's and TimescaleDB is not installed in this database: list_tables "
+           "gives estimated_rows.";
+  return "";
+}
+
 std::string advice_for(const std::string& sqlstate, const std::string& message, const ErrorAdviceInputs& inputs) {
   if (sqlstate == "42501")
     return "The analytics role cannot read that object. Readable schemas: " + inputs.readable_schemas +
@@ -46,6 +71,13 @@ std::string advice_for(const std::string& sqlstate, const std::string& message, 
     return "Use list_tables to see the tables and views of a schema, and qualify names with their schema "
            "(e.g. tracksolid.positions).";
   if (sqlstate == "42703") return "Use describe_table to see the columns of a table.";
+  if (sqlstate == "0A000" && message.find("under the current \"apache\" license") != std::string::npos)
+    return "This database runs TimescaleDB's Apache edition, which lacks that feature (the HINT's licence change is "
+           "the operator's, not yours). For gaps in time series, join generate_series(start, stop, interval "
+           "'1 hour') with time_bucket's rows.";
+  if (sqlstate == "42883") {
+    if (auto advice = missing_time_function_advice(message, inputs); !advice.empty()) return advice;
+  }
   if (sqlstate == "42883")
     return "Check the argument types (add casts such as ::date or ::int), or use list_functions to see a schema's "
            "functions.";

@@ -25,6 +25,8 @@ struct ErrorReport {
 struct ErrorAdviceInputs {
   std::string readable_schemas;  // "reporting, tracksolid, tickets, fuel"
   int timeout_s = 30;
+  std::string timescaledb_version = "";  // empty: TimescaleDB is not installed (or not known)
+  bool timescale_edition = false;   // compression, continuous aggregates, time_bucket_gapfill
 };
 
 // `libpq_message` is the full error text libpq formats (what pqxx::sql_error

@@ -16,4 +16,9 @@ const db::TypeCatalog& ToolEnvironment::types() {
   return types_;
 }
 
+db::ErrorAdviceInputs ToolEnvironment::advice_inputs(int timeout_s) const {
+  const db::DatabaseFacts facts = session.facts();
+  return {config.readable_schemas_text(), timeout_s, facts.timescaledb_version, facts.timescale_edition()};
+}
+
 }  // namespace fleetmcp::tools

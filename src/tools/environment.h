@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config.h"
+#include "db/error_report.h"
 #include "db/session.h"
 #include "db/value_encoder.h"
 
@@ -17,6 +18,10 @@ class ToolEnvironment {
 
   // PostGIS and array type OIDs of the connected database, loaded on first use.
   const db::TypeCatalog& types();
+
+  // What an error report needs to advise well: the readable schemas, the
+  // call's timeout and what the database offers (TimescaleDB and its edition).
+  db::ErrorAdviceInputs advice_inputs(int timeout_s) const;
 
  private:
   bool types_loaded_ = false;

@@ -75,7 +75,7 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
     return answer;
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
-        db::make_error_report(failure, true, {env.config.readable_schemas_text(), timeout_s});
+        db::make_error_report(failure, true, env.advice_inputs(timeout_s));
     ToolResult answer = ToolResult::error(report.to_text());
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);

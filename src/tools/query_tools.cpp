@@ -53,7 +53,7 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
         db::make_error_report(failure, request.use_cursor,
-                              {env.config.readable_schemas_text(), request.timeout_s});
+                              env.advice_inputs(request.timeout_s));
     std::string text = report.to_text();
     if (report.sqlstate == "42501") {
       std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));

@@ -30,7 +30,7 @@ ToolResult call_safely(const Tool& tool, const nlohmann::json& arguments, CallCo
     return ToolResult::error(cancelled.what());
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report = db::make_error_report(failure, false,
-                                                   {env.config.readable_schemas_text(), env.config.statement_timeout_s});
+                                                   env.advice_inputs(env.config.statement_timeout_s));
     ToolResult answer = ToolResult::error(report.to_text());
     answer.audit_facts["sqlstate"] = report.sqlstate;
     return answer;

@@ -74,3 +74,27 @@ TEST_CASE("caret_context draws the line and a caret under the offset") {
   CHECK(caret_context("SELECT 'é'; x", 12) == "LINE 1: SELECT 'é'; x\n                   ^");
   CHECK(caret_context("", 5) == "LINE 1: \n        ^");
 }
+
+TEST_CASE("a TimescaleDB function the database lacks is answered with what it has, not with casts") {
+  const std::string bucket = "ERROR:  function time_bucket(unknown, timestamp with time zone) does not exist\n";
+  const ErrorAdviceInputs plain{"reporting", 30, "", false};
+  const ErrorAdviceInputs apache{"reporting", 30, "2.19.3", false};
+  const ErrorAdviceInputs timescale{"reporting", 30, "2.19.3", true};
+  CHECK(make_error_report("42883", bucket, true, plain).advice.find("date_bin(interval '15 minutes'") !=
+        std::string::npos);
+  // With TimescaleDB installed the argument types are the problem: the cast advice stands.
+  CHECK(make_error_report("42883", bucket, true, apache).advice.find("add casts") != std::string::npos);
+  const std::string last = "ERROR:  function last(double precision, timestamp with time zone) does not exist\n";
+  CHECK(make_error_report("42883", last, true, plain).advice.find("array_agg(value ORDER BY ts)") !=
+        std::string::npos);
+  const std::string gapfill = "ERROR:  function time_bucket_gapfill(unknown, timestamp with time zone) does not exist\n";
+  CHECK(make_error_report("42883", gapfill, true, apache).advice.find("the Apache edition") != std::string::npos);
+  CHECK(make_error_report("42883", gapfill, true, timescale).advice.find("add casts") != std::string::npos);
+  const std::string refused = "ERROR:  function \"time_bucket_gapfill\" is not supported under the current \"apache\" "
+                              "license\nHINT:  Upgrade your license to 'timescale' to use this free community feature.\n";
+  CHECK(make_error_report("0A000", refused, true, apache).advice.find("generate_series(start, stop") !=
+        std::string::npos);
+  // Names that merely end like one are not mistaken for it.
+  const std::string own = "ERROR:  function my_last(integer) does not exist\n";
+  CHECK(make_error_report("42883", own, true, plain).advice.find("add casts") != std::string::npos);
+}
