@@ -28,6 +28,7 @@ Options:
 Environment:
   MCP_AUTH_TOKENS       name:token,... for the analysts; when unset, the running
                         container's tokens are kept
+  MCP_TIME_ZONE         the business's time zone for answers (default Africa/Nairobi)
   TRAEFIK_ENTRYPOINT    Traefik entrypoint (default websecure)
   TRAEFIK_CERTRESOLVER  Traefik certificate resolver (default letsencrypt)
   TRAEFIK_NETWORK       the network Traefik reaches containers on, when it is
@@ -160,7 +161,7 @@ fi
 env_file=$(mktemp)
 trap 'rm -f "$env_file"' EXIT
 chmod 600 "$env_file"
-printf 'DATABASE_URL=%s\nMCP_AUTH_TOKENS=%s\n' "$dsn" "$tokens" >"$env_file"
+printf 'DATABASE_URL=%s\nMCP_AUTH_TOKENS=%s\nMCP_TIME_ZONE=%s\n' "$dsn" "$tokens" "${MCP_TIME_ZONE:-Africa/Nairobi}" >"$env_file"
 
 if container_exists "$name"; then
   docker rm -f "$previous" >/dev/null 2>&1 || true

@@ -55,6 +55,13 @@ check "the demo is owned by tracksolid_owner and postgres" \
         FROM pg_class WHERE relnamespace::regnamespace::text IN ('tracksolid', 'reporting')
         AND relkind IN ('r', 'm', 'v')")" = "postgres,tracksolid_owner" ]
 
+check "TimescaleDB is preloaded and the demo has its three hypertables" \
+  [ "$(psql -X -q -At -d "$DATABASE_URL" -c "SELECT string_agg(hypertable_schema || '.' || hypertable_name, ','
+        ORDER BY hypertable_schema, hypertable_name) FROM timescaledb_information.hypertables")" = "fuel.records,tracksolid.events,tracksolid.positions" ]
+check "events keeps its chunks in tracksolid" \
+  [ "$(psql -X -q -At -d "$DATABASE_URL" -c "SELECT DISTINCT chunk_schema FROM timescaledb_information.chunks
+        WHERE hypertable_name = 'events'")" = tracksolid ]
+
 check "start again on a running DIR is a no-op that prints DIR" \
   [ "$("$testdb" start --dir "$dir" 2>/dev/null | tail -n 1)" = "$dir" ]
 check "restart succeeds" "$testdb" restart "$dir"

@@ -58,6 +58,7 @@ check "DSN: the database container, its POSTGRES_DB, analytics_ro with the encod
 no_superuser_password() { ! gateway_env | grep -q superuser-secret; }
 check "the superuser password is not passed on" no_superuser_password
 check "the given tokens are used" has_line "MCP_AUTH_TOKENS=carol:c4r0l" < <(gateway_env)
+check "answers in the business's time zone" has_line "MCP_TIME_ZONE=Africa/Nairobi" < <(gateway_env)
 secrets_in_private_file() {
   [ "$(cat "$FAKE_DOCKER_STATE/containers/fleetmcp/env-file-mode")" = 600 ] && ! calls | grep -q -e c4r0l -e p%40ss
 }
