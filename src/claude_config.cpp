@@ -32,6 +32,7 @@ std::vector<std::pair<std::string, std::string>> stdio_environment(const ClientS
   std::vector<std::pair<std::string, std::string>> env{
       {"DATABASE_URL", setup.database_url.empty() ? kPlaceholderDsn : setup.database_url}};
   if (!setup.readable_schemas.empty()) env.emplace_back("MCP_READABLE_SCHEMAS", setup.readable_schemas);
+  if (!setup.time_zone.empty()) env.emplace_back("MCP_TIME_ZONE", setup.time_zone);
   return env;
 }
 
@@ -54,6 +55,7 @@ ClientSetup client_setup(const Config& config, const std::string& hosted_url, co
   if (config.ssh_target != Config{}.ssh_target) setup.ssh_target = config.ssh_target;
   setup.ssh_options = config.ssh_options;
   if (config.readable_schemas != Config{}.readable_schemas) setup.readable_schemas = config.readable_schemas_text();
+  setup.time_zone = config.time_zone;
   setup.hosted_url = hosted_url;
   setup.token = token;
   return setup;

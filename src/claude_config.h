@@ -21,6 +21,7 @@ struct ClientSetup {
   std::string ssh_target;                  // only written when not the default
   std::vector<std::string> ssh_options;
   std::string readable_schemas;            // only written when not the default
+  std::string time_zone;                   // MCP_TIME_ZONE, when set
   std::string hosted_url;                  // set → the hosted endpoint instead of stdio
   std::string token;                       // Bearer token for the hosted endpoint
 };

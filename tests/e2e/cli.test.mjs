@@ -5,7 +5,7 @@ import { it } from 'node:test';
 
 import { serverEnvironment, startProcess } from './lib.mjs';
 
-const DOCUMENTED_SETTINGS = ['DATABASE_URL', 'MCP_READABLE_SCHEMAS', 'MCP_MAX_ROWS', 'MCP_POOL_MAX', 'MCP_CALLER', 'MCP_LOG_LEVEL'];
+const DOCUMENTED_SETTINGS = ['DATABASE_URL', 'MCP_READABLE_SCHEMAS', 'MCP_MAX_ROWS', 'MCP_POOL_MAX', 'MCP_CALLER', 'MCP_LOG_LEVEL', 'MCP_TIME_ZONE'];
 
 it('fleetmcp --help lists every environment setting and exits 0', async () => {
   const run = startProcess(['--help'], serverEnvironment());
