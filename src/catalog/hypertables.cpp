@@ -69,9 +69,10 @@ json Hypertable::summary() const {
   return out;
 }
 
+namespace {
+
 std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const std::string& schema) {
   std::map<unsigned, Hypertable> found;
-  if (!timescaledb_present(tx)) return found;
   for (const auto& row : tx.exec(kHypertablesQuery, pqxx::params{schema})) {
     Hypertable table;
     table.name = row[1].c_str();
@@ -95,12 +96,18 @@ std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const 
 std::map<unsigned, ContinuousAggregate> continuous_aggregates_in(pqxx::transaction_base& tx,
                                                                  const std::string& schema) {
   std::map<unsigned, ContinuousAggregate> found;
-  if (!timescaledb_present(tx)) return found;
   for (const auto& row : tx.exec(kContinuousAggregatesQuery, pqxx::params{schema}))
     found.emplace(static_cast<unsigned>(row[0].as<long long>()),
                   ContinuousAggregate{row[1].c_str(), row[2].c_str(), row[3].as<bool>(),
                                       static_cast<unsigned>(row[4].as<long long>())});
   return found;
+}
+
+}  // namespace
+
+TimescaleSchema read_timescale_schema(pqxx::transaction_base& tx, const std::string& schema) {
+  if (!timescaledb_present(tx)) return {};
+  return {hypertables_in(tx, schema), continuous_aggregates_in(tx, schema)};
 }
 
 }  // namespace fleetmcp::catalog

@@ -44,8 +44,13 @@ struct ContinuousAggregate {
 // True when the TimescaleDB extension is installed in this database.
 bool timescaledb_present(pqxx::transaction_base& tx);
 
-// Keyed by the relation's oid.
-std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const std::string& schema);
-std::map<unsigned, ContinuousAggregate> continuous_aggregates_in(pqxx::transaction_base& tx, const std::string& schema);
+// What TimescaleDB holds in one schema, keyed by the relation's oid.
+struct TimescaleSchema {
+  std::map<unsigned, Hypertable> hypertables;
+  std::map<unsigned, ContinuousAggregate> continuous_aggregates;
+};
+
+// Empty maps when the extension is absent (one catalog lookup says so).
+TimescaleSchema read_timescale_schema(pqxx::transaction_base& tx, const std::string& schema);
 
 }  // namespace fleetmcp::catalog

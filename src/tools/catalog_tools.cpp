@@ -88,11 +88,11 @@ ToolResult list_schemas(ToolEnvironment& env) {
 
 // A hypertable or continuous aggregate says so in its kind, with what the
 // model needs to query it well; every relation gets its true rows and bytes.
-void describe_timescale_kind(json& table, unsigned oid, const std::map<unsigned, catalog::Hypertable>& hypertables,
-                             const std::map<unsigned, catalog::ContinuousAggregate>& aggregates,
+void describe_timescale_kind(json& table, unsigned oid, const catalog::TimescaleSchema& timescale,
                              pqxx::transaction_base& tx, catalog::RelationTotals totals) {
   const catalog::Hypertable* hypertable = nullptr;
-  if (auto found = hypertables.find(oid); found != hypertables.end()) {
+  const auto& aggregates = timescale.continuous_aggregates;
+  if (auto found = timescale.hypertables.find(oid); found != timescale.hypertables.end()) {
     hypertable = &found->second;
     table["kind"] = "hypertable";
     table["hypertable"] = hypertable->summary();
@@ -126,9 +126,8 @@ ToolResult list_tables(ToolEnvironment& env, const json& arguments) {
       kReadableRelation + " ORDER BY c.relname";
   json tables = json::array();
   env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
-    const auto hypertables = catalog::hypertables_in(tx, schema);
-    const auto aggregates = catalog::continuous_aggregates_in(tx, schema);
-    const auto ranges = catalog::time_ranges_in(tx, schema, hypertables);
+    const auto timescale = catalog::read_timescale_schema(tx, schema);
+    const auto ranges = catalog::time_ranges_in(tx, schema, timescale.hypertables);
     for (const auto& row : tx.exec(sql, pqxx::params{schema})) {
       const unsigned oid = static_cast<unsigned>(row[0].as<long long>());
       json table = {{"name", row[1].c_str()}, {"kind", row[2].c_str()}, {"comment", optional_text(row[5])}};
@@ -137,7 +136,7 @@ ToolResult list_tables(ToolEnvironment& env, const json& arguments) {
       if (!row[3].is_null()) totals.own_rows = row[3].as<long long>();
       if (!row[4].is_null()) totals.own_bytes = row[4].as<long long>();
       totals.read_children(row, 7);
-      describe_timescale_kind(table, oid, hypertables, aggregates, tx, totals);
+      describe_timescale_kind(table, oid, timescale, tx, totals);
       if (auto range = ranges.find(oid); range != ranges.end()) table["time_range"] = range->second.to_json();
       tables.push_back(std::move(table));
     }
@@ -177,10 +176,9 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
     if (!info[1].is_null()) totals.own_rows = info[1].as<long long>();
     if (!info[2].is_null()) totals.own_bytes = info[2].as<long long>();
     totals.read_children(info, 3);
-    const auto hypertables = catalog::hypertables_in(tx, relation.schema);
-    describe_timescale_kind(answer, relation.oid, hypertables, catalog::continuous_aggregates_in(tx, relation.schema),
-                            tx, totals);
-    const auto ranges = catalog::time_ranges_in(tx, relation.schema, hypertables, relation.oid);
+    const auto timescale = catalog::read_timescale_schema(tx, relation.schema);
+    describe_timescale_kind(answer, relation.oid, timescale, tx, totals);
+    const auto ranges = catalog::time_ranges_in(tx, relation.schema, timescale.hypertables, relation.oid);
     if (auto range = ranges.find(relation.oid); range != ranges.end()) answer["time_range"] = range->second.to_json();
 
     json columns = json::array();
