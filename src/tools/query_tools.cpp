@@ -5,6 +5,7 @@
 #include "sql/classifier.h"
 #include "tools/arguments.h"
 #include "tools/catalog_tools.h"
+#include "tools/empty_result_hint.h"
 #include "tools/hidden_columns.h"
 
 namespace fleetmcp::tools {
@@ -44,6 +45,9 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   };
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
+    if (result.row_count == 0) {
+      if (std::string hint = empty_result_hint(request.statement); !hint.empty()) add_hint(result.text, hint);
+    }
     ToolResult answer{std::move(result.text)};
     facts["rows"] = result.row_count;
     facts["truncated"] = result.truncated;

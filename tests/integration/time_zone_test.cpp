@@ -69,3 +69,13 @@ TEST_CASE("an unknown MCP_TIME_ZONE is refused at connect with the zone it proba
   CHECK(result.text.find("MCP_TIME_ZONE 'Africa/Nairob' is not a time zone") != std::string::npos);
   CHECK(result.text.find("Did you mean Africa/Nairobi") != std::string::npos);
 }
+
+TEST_CASE("'the last 30 days' past the end of the data answers no rows with a hint, not a bare []") {
+  Toolbox box = nairobi_toolbox();
+  json empty = box.data("query", {{"sql", "SELECT count(*) AS trips, cost_centre FROM reporting.v_trips "
+                                          "WHERE started_at >= now() - interval '30 days' GROUP BY 2"}});
+  CHECK(empty["row_count"] == 0);
+  CHECK(empty["hint"].get<std::string>().find("time_range") != std::string::npos);
+  json found = box.data("query", {{"sql", "SELECT count(*) FROM reporting.v_trips WHERE started_at < now()"}});
+  CHECK_FALSE(found.contains("hint"));
+}
