@@ -154,6 +154,17 @@ json geometry_details(const std::string& formatted_type) {
   return {{"type", "Geometry"}, {"srid", formatted_type.rfind("geography", 0) == 0 ? json(4326) : json(nullptr)}};
 }
 
+// A view's SELECT, so the model sees what it computes (how v_daily_summary
+// counts a day); a very long one is cut, and says so.
+constexpr std::size_t kLongestViewDefinition = 8 * 1024;
+std::string view_definition(pqxx::transaction_base& tx, const pqxx::params& oid) {
+  std::string text = tx.exec("SELECT pg_get_viewdef($1::oid, true)", oid).one_row()[0].c_str();
+  if (text.size() <= kLongestViewDefinition) return text;
+  std::size_t cut = kLongestViewDefinition;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return text.substr(0, cut) + "\n… (cut at " + std::to_string(cut) + " of " + std::to_string(text.size()) + " bytes)";
+}
+
 ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
   const std::string schema = required_string(arguments, "schema");
   const std::string table = required_string(arguments, "table");
@@ -183,21 +194,27 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
 
     json columns = json::array();
     json primary_key = json::array();
+    // Types in query's vocabulary (int8, timestamptz, float8[]), with the
+    // modifier format_type shows (numeric(10,2), geometry(Point,4326)), so a
+    // column reads the same here as in a result's columns.
     for (const auto& row :
          tx.exec("SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
                  " pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum), t.typname,"
-                 " coalesce(a.attnum = ANY(pk.conkey), false), has_column_privilege(a.attrelid, a.attnum, 'SELECT')"
+                 " coalesce(a.attnum = ANY(pk.conkey), false), has_column_privilege(a.attrelid, a.attnum, 'SELECT'),"
+                 " CASE WHEN t.typcategory = 'A' THEN et.typname ELSE t.typname END"
+                 "   || coalesce(substring(format_type(a.atttypid, a.atttypmod) from '\\([^)]*\\)'), '')"
+                 "   || CASE WHEN t.typcategory = 'A' THEN '[]' ELSE '' END"
                  " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                 " LEFT JOIN pg_type et ON et.oid = t.typelem"
                  " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                  " LEFT JOIN pg_constraint pk ON pk.conrelid = a.attrelid AND pk.contype = 'p'"
                  " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
                  oid)) {
-      json column = {{"name", row[0].c_str()},
-                     {"type", row[1].c_str()},
-                     {"nullable", row[2].as<bool>()},
-                     {"default", optional_text(row[3])},
-                     {"comment", optional_text(row[4])},
-                     {"primary_key", row[6].as<bool>()}};
+      // Fields that would say nothing (no default, no comment, not in the key) are left out.
+      json column = {{"name", row[0].c_str()}, {"type", row[8].c_str()}, {"nullable", row[2].as<bool>()}};
+      if (!row[3].is_null()) column["default"] = row[3].c_str();
+      if (!row[4].is_null()) column["comment"] = row[4].c_str();
+      if (row[6].as<bool>()) column["primary_key"] = true;
       const std::string type_name = row[5].c_str();
       if (type_name == "geometry" || type_name == "geography") column["geometry"] = geometry_details(row[1].c_str());
       if (!row[7].as<bool>()) column["hidden"] = true;  // column-level grants withhold it
@@ -207,12 +224,19 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
     answer["columns"] = std::move(columns);
     answer["primary_key"] = std::move(primary_key);
 
+    // Foreign keys tell the joins; CHECK constraints the allowed values
+    // (e.g. the event_type names), which the model would otherwise guess.
     json foreign_keys = json::array();
-    for (const auto& row : tx.exec("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-                                   " WHERE conrelid = $1::oid AND contype = 'f' ORDER BY conname",
-                                   oid))
-      foreign_keys.push_back({{"name", row[0].c_str()}, {"definition", row[1].c_str()}});
+    json checks = json::array();
+    for (const auto& row : tx.exec("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint"
+                                   " WHERE conrelid = $1::oid AND contype IN ('f', 'c') ORDER BY conname",
+                                   oid)) {
+      json constraint = {{"name", row[0].c_str()}, {"definition", row[1].c_str()}};
+      (std::string_view{row[2].c_str()} == "f" ? foreign_keys : checks).push_back(std::move(constraint));
+    }
     answer["foreign_keys"] = std::move(foreign_keys);
+    if (!checks.empty()) answer["check_constraints"] = std::move(checks);
+    if (relation.kind == "view" || relation.kind == "materialized view") answer["definition"] = view_definition(tx, oid);
 
     json indexes = json::array();
     for (const auto& row : tx.exec("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = $1::oid"

@@ -111,3 +111,29 @@ TEST_CASE("names that need quoting work everywhere: \"Odd Schema\".\"Mixed Case\
   json rows = box.data("query", {{"sql", "SELECT \"select\" FROM \"Odd Schema\".\"Mixed Case\" WHERE id = 2"}});
   CHECK(rows["rows"][0][0] == "it's quoted");
 }
+
+TEST_CASE("describe_table speaks query's type names, shows CHECK constraints and view definitions, and omits empty fields") {
+  Toolbox box;
+  json events = box.data("describe_table", {{"schema", "tracksolid"}, {"table", "events"}});
+  json sample = box.data("sample_table", {{"schema", "tracksolid"}, {"table", "events"}, {"n", 1}});
+  REQUIRE(sample["columns"].size() == events["columns"].size());
+  for (std::size_t i = 0; i < sample["columns"].size(); ++i) {
+    const std::string described = events["columns"][i]["type"];
+    const std::string answered = sample["columns"][i]["type"];
+    INFO("column " << sample["columns"][i]["name"]);
+    CHECK(described.rfind(answered, 0) == 0);  // geometry(Point,4326) keeps its modifier
+  }
+  CHECK((*find_named(events["columns"], "ts"))["type"] == "timestamptz");
+  CHECK((*find_named(events["columns"], "event_id"))["type"] == "int8");
+  CHECK(events["check_constraints"][0]["definition"].get<std::string>().find("'harsh_braking'") != std::string::npos);
+  const json& speed = *find_named(events["columns"], "speed");
+  CHECK_FALSE(speed.contains("default"));
+  CHECK_FALSE(speed.contains("comment"));
+  CHECK_FALSE(speed.contains("primary_key"));
+  CHECK((*find_named(events["columns"], "event_id"))["primary_key"] == true);
+
+  json summary = box.data("describe_table", {{"schema", "reporting"}, {"table", "v_daily_summary"}});
+  CHECK(summary["definition"].get<std::string>().find("AT TIME ZONE 'Africa/Nairobi'") != std::string::npos);
+  json inc = box.data("describe_table", {{"schema", "tickets"}, {"table", "inc"}});
+  CHECK(inc.dump().size() < 4900);  // 4.9 KB before the empty fields went
+}
