@@ -31,7 +31,17 @@ std::string renumber_line(const std::string& line, bool wrapped, int& width_chan
   return renumbered;
 }
 
+// "permission denied for function pg_read_file" → "pg_read_file"; "" otherwise.
+std::string denied_function(const std::string& message) {
+  const std::string prefix = "permission denied for function ";
+  return starts_with(message, prefix.c_str()) ? message.substr(prefix.size()) : std::string{};
+}
+
 std::string advice_for(const std::string& sqlstate, const std::string& message, const ErrorAdviceInputs& inputs) {
+  if (sqlstate == "42501" && !denied_function(message).empty())
+    return denied_function(message) +
+           " needs privileges the analytics role does not have (it is reserved to superusers or roles granted it); "
+           "fleetmcp cannot call it. Use list_functions to see the functions you may call.";
   if (sqlstate == "42501")
     return "The analytics role cannot read that object. Readable schemas: " + inputs.readable_schemas +
            " (use list_tables to see what is there).";
@@ -45,6 +55,9 @@ std::string advice_for(const std::string& sqlstate, const std::string& message, 
   if (sqlstate == "42P01")
     return "Use list_tables to see the tables and views of a schema, and qualify names with their schema "
            "(e.g. tracksolid.positions).";
+  if (sqlstate == "08P01" && message.find("bind message supplies") != std::string::npos)
+    return "The number of params must match the statement's $n placeholders: give exactly one value per $1, $2 …, "
+           "in order.";
   if (sqlstate == "42703") return "Use describe_table to see the columns of a table.";
   if (sqlstate == "42883")
     return "Check the argument types (add casts such as ::date or ::int), or use list_functions to see a schema's "
@@ -145,6 +158,8 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
     // "at or near ")"" would name the wrapper's parenthesis, not the analyst's text.
     if (starts_with(report.message, "syntax error at or near")) report.message = "syntax error at end of input";
     else report.message += " (at the end of the statement)";
+    const std::size_t end = inputs.statement.find_last_not_of(" \t\r\n\f\v");
+    if (end != std::string::npos) report.context = caret_context(inputs.statement.substr(0, end + 1), end + 1);
   }
   report.advice = advice_for(sqlstate, report.message, inputs);
   return report;

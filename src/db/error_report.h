@@ -25,13 +25,16 @@ struct ErrorReport {
 struct ErrorAdviceInputs {
   std::string readable_schemas;  // "reporting, tracksolid, tickets, fuel"
   int timeout_s = 30;
+  // The statement the cursor wrapped, so that an error past its end (in the
+  // wrapper's closing line) still gets a caret: after its last line, as psql draws it.
+  std::string statement;
 };
 
 // `libpq_message` is the full error text libpq formats (what pqxx::sql_error
 // carries). When the statement ran inside the cursor (cursor_statement.h),
 // LINE numbers are shifted back so they count lines of the analyst's own
 // statement, and an error in the cursor's closing line is reported as at the
-// end of the statement.
+// end of the statement, with a caret after it when inputs.statement is given.
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
                               bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
 

@@ -4,6 +4,7 @@
 #include "db/query_runner.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
+#include "tools/bind_parameters.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -63,6 +64,7 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
 
   db::QueryRequest request;
   request.statement = full.statement;
+  request.params = bind_parameters(arguments, sql);
   request.use_cursor = false;
   request.max_rows = 1;
   request.timeout_s = timeout_s;
@@ -90,9 +92,10 @@ void add_explain_tool(ToolRegistry& registry, ToolEnvironment& env) {
       {"explain", "Show the query plan",
        "Shows how PostgreSQL would run ONE read-only query (the same statements query accepts, without the EXPLAIN "
        "keyword): returns {total_cost, estimated_rows, analyzed, plan} where plan is the EXPLAIN (FORMAT JSON) tree "
-       "(node types, indexes used, estimated rows per node). With analyze=true the query really runs — inside a "
-       "read-only transaction that is rolled back, with the same timeout as query — and actual_rows, "
-       "actual_total_time_ms, planning_time_ms and execution_time_ms are added. Use it to see why a query is slow "
+       "(node types, indexes used, estimated rows per node); $1, $2 … take their values from params, as in query. "
+       "With analyze=true the query really runs — inside a read-only transaction that is rolled back, with the "
+       "same timeout as query — and actual_rows, actual_total_time_ms, planning_time_ms and execution_time_ms are "
+       "added. Use it to see why a query is slow "
        "before running it. Example: {\"sql\": \"SELECT * FROM tracksolid.positions WHERE device_id = 3 AND ts > "
        "now() - interval '1 day'\", \"analyze\": true}.",
        {{"type", "object"},
@@ -101,6 +104,7 @@ void add_explain_tool(ToolRegistry& registry, ToolEnvironment& env) {
           {"analyze",
            {{"type", "boolean"},
             {"description", "Run the query (read-only, rolled back) and report actual times and rows"}}},
+          {"params", params_property_schema()},
           {"timeout_s",
            {{"type", "integer"},
             {"minimum", 1},
