@@ -58,6 +58,8 @@ std::string advice_for(const std::string& sqlstate, const std::string& message, 
   if (sqlstate == "08P01" && message.find("bind message supplies") != std::string::npos)
     return "The number of params must match the statement's $n placeholders: give exactly one value per $1, $2 …, "
            "in order.";
+  if (sqlstate == "3F000")
+    return "Readable schemas: " + inputs.readable_schemas + "; qualify names with one of them (use list_schemas).";
   if (sqlstate == "42703") return "Use describe_table to see the columns of a table.";
   if (sqlstate == "42883")
     return "Check the argument types (add casts such as ::date or ::int), or use list_functions to see a schema's "
@@ -96,8 +98,8 @@ std::string caret_context(const std::string& statement, std::size_t offset) {
 }
 
 ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
-                              const ErrorAdviceInputs& inputs) {
-  return make_error_report(sqlstate_of(failure), failure.what(), statement_was_wrapped, inputs);
+                              const ErrorAdviceInputs& inputs, const std::string& wrapped_statement) {
+  return make_error_report(sqlstate_of(failure), failure.what(), statement_was_wrapped, inputs, wrapped_statement);
 }
 
 std::string ErrorReport::to_text() const {
@@ -112,7 +114,8 @@ std::string ErrorReport::to_text() const {
 }
 
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
-                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs) {
+                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs,
+                              const std::string& wrapped_statement) {
   ErrorReport report;
   report.sqlstate = sqlstate;
   std::istringstream lines{libpq_message};
@@ -158,8 +161,8 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
     // "at or near ")"" would name the wrapper's parenthesis, not the analyst's text.
     if (starts_with(report.message, "syntax error at or near")) report.message = "syntax error at end of input";
     else report.message += " (at the end of the statement)";
-    const std::size_t end = inputs.statement.find_last_not_of(" \t\r\n\f\v");
-    if (end != std::string::npos) report.context = caret_context(inputs.statement.substr(0, end + 1), end + 1);
+    const std::size_t end = wrapped_statement.find_last_not_of(" \t\r\n\f\v");
+    if (end != std::string::npos) report.context = caret_context(wrapped_statement.substr(0, end + 1), end + 1);
   }
   report.advice = advice_for(sqlstate, report.message, inputs);
   return report;

@@ -5,11 +5,15 @@
 #include "sql/classifier.h"
 #include "tools/arguments.h"
 #include "tools/bind_parameters.h"
+#include "tools/plan_fitting.h"
 
 namespace fleetmcp::tools {
 namespace {
 
 using nlohmann::json;
+
+// How much plan text is read from the server before it is cut to the answer's cap.
+constexpr std::size_t kLargestPlanBytes = 64 * 1024 * 1024;
 
 // On its own line, like the cursor prefix, so "LINE n:" in errors counts the
 // analyst's lines (error_report renumbers wrapped statements).
@@ -68,11 +72,17 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   request.use_cursor = false;
   request.max_rows = 1;
   request.timeout_s = timeout_s;
-  request.max_bytes = env.config.max_bytes;
-  request.max_cell_bytes = env.config.max_bytes;  // the plan is one cell; never cut it mid-JSON
+  // The plan is one cell: it is read whole (up to a ceiling), and cut to the
+  // answer's byte cap node by node afterwards, never mid-JSON.
+  request.max_bytes = kLargestPlanBytes;
+  request.max_cell_bytes = kLargestPlanBytes;
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
-    ToolResult answer = ToolResult::data(summarise(json::parse(result.text).at("rows").at(0).at(0), analyze));
+    const json explained = json::parse(result.text).at("rows").at(0).at(0);
+    if (!explained.is_array())  // the encoder cut it to a string
+      throw ToolArgumentError("the plan is larger than " + std::to_string(kLargestPlanBytes >> 20) +
+                              " MiB; explain a narrower query (fewer joins, UNION branches or partitions).");
+    ToolResult answer = ToolResult::data(fit_plan(summarise(explained, analyze), env.config.max_bytes));
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {

@@ -7,6 +7,7 @@
 #include "tools/bind_parameters.h"
 #include "tools/catalog_tools.h"
 #include "tools/hidden_columns.h"
+#include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -37,12 +38,15 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
         db::make_error_report(failure, request.use_cursor,
-                              {env.config.readable_schemas_text(), request.timeout_s, request.statement});
+                              {env.config.readable_schemas_text(), request.timeout_s}, request.statement);
     std::string text = report.to_text();
     if (report.sqlstate == "42501") {
       std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));
       if (!hidden.empty()) text += "\n" + hidden;
     }
+    if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, request.statement);
+        !meant.empty())
+      text += "\n" + meant;
     ToolResult answer = ToolResult::error(text);
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);

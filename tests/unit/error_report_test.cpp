@@ -80,7 +80,7 @@ TEST_CASE("a syntax error past the statement's end has a caret after its last li
       "ERROR:  syntax error at or near \")\"\n"
       "LINE 3: ) AS fleetmcp_rows LIMIT 1001\n"
       "        ^\n";
-  ErrorReport report = make_error_report("42601", message, true, {"", 30, "SELECT *\nFROM  \n"});
+  ErrorReport report = make_error_report("42601", message, true, {"", 30}, "SELECT *\nFROM  \n");
   CHECK(report.message == "syntax error at end of input");
   CHECK(report.context == "LINE 2: FROM\n            ^");
   CHECK(report.to_text().find("fleetmcp_rows") == std::string::npos);
