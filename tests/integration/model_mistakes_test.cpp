@@ -80,9 +80,13 @@ TEST_CASE("a relation in the wrong or a misspelt schema names the readable one m
   CHECK(mentions(wrong_schema, "Did you mean tracksolid.devices?"));
   auto unqualified = box.call("query", {{"sql", "SELECT * FROM postions"}});
   CHECK(mentions(unqualified, "Did you mean tracksolid.positions?"));
+  // PostgreSQL 15 files a relation in a missing schema under 42P01, a function under 3F000.
   auto misspelt_schema = box.call("query", {{"sql", "SELECT * FROM ticket.inc"}});
-  CHECK(mentions(misspelt_schema, "ERROR 3F000"));
-  CHECK(mentions(misspelt_schema, "Did you mean tickets.inc"));
+  CHECK(mentions(misspelt_schema, "ERROR 42P01"));
+  CHECK(mentions(misspelt_schema, "Did you mean tickets.inc?"));
+  auto misspelt_function_schema = box.call("query", {{"sql", "SELECT * FROM reportng.fn_nothing_like_it()"}});
+  CHECK(mentions(misspelt_function_schema, "ERROR 3F000"));
+  CHECK(mentions(misspelt_function_schema, "Did you mean schema reporting?"));
   // A relation outside the readable schemas is never offered.
   auto hidden = box.call("query", {{"sql", "SELECT * FROM service_credentials"}});
   CHECK(mentions(hidden, "ERROR 42P01"));
