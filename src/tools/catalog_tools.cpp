@@ -10,9 +10,13 @@ namespace {
 
 using nlohmann::json;
 
+// The kinds of pg_class an analyst can SELECT from. Partitions are left out:
+// their parent answers for them.
 constexpr const char* kRelationKindName =
     "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view' "
     "WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END";
+constexpr const char* kReadableRelation =
+    "c.relkind IN ('r','p','v','m','f') AND NOT c.relispartition AND has_any_column_privilege(c.oid, 'SELECT')";
 
 json optional_text(const pqxx::field& field) { return field.is_null() ? json(nullptr) : json(field.c_str()); }
 json optional_integer(const pqxx::field& field) {
@@ -200,6 +204,20 @@ ToolResult list_functions(ToolEnvironment& env, const json& arguments) {
 }
 
 }  // namespace
+
+std::vector<std::string> readable_relation_names(ToolEnvironment& env) {
+  std::vector<std::string> names;
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
+                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
+                                       kReadableRelation,
+                                   pqxx::params{text_array_literal(env.config.readable_schemas)}))
+      names.push_back(row[0].c_str());
+    return 0;
+  });
+  return names;
+}
 
 std::string RelationRef::qualified() const { return quote_identifier(schema) + "." + quote_identifier(name); }
 

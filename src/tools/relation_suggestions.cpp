@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "sql/lexer.h"
-#include "tools/arguments.h"
+#include "tools/catalog_tools.h"
 #include "tools/suggestions.h"
 
 namespace fleetmcp::tools {
@@ -53,16 +53,7 @@ std::string did_you_mean(const std::vector<std::string>& relations) {
 }  // namespace
 
 std::vector<std::string> similar_relations(ToolEnvironment& env, const std::string& schema, const std::string& name) {
-  std::vector<std::string> candidates;
-  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
-    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
-                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
-                                       kReadableRelation,
-                                   pqxx::params{text_array_literal(env.config.readable_schemas)}))
-      candidates.push_back(row[0].c_str());
-    return 0;
-  });
+  const std::vector<std::string> candidates = readable_relation_names(env);
   std::vector<std::string> matches;
   if (!schema.empty()) matches = close_matches(schema + "." + name, candidates);
   return matches.empty() ? close_matches(name, candidates) : matches;

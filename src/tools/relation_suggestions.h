@@ -11,11 +11,6 @@
 
 namespace fleetmcp::tools {
 
-// The kinds of pg_class an analyst can SELECT from, as a condition on pg_class
-// c. Partitions are left out: their parent answers for them.
-inline constexpr const char* kReadableRelation =
-    "c.relkind IN ('r','p','v','m','f') AND NOT c.relispartition AND has_any_column_privilege(c.oid, 'SELECT')";
-
 // Readable relations ("schema.name", in MCP_READABLE_SCHEMAS) close to
 // `schema`.`name`, best first. `schema` may be empty (an unqualified name) or
 // misspelt: then the bare name is matched across every readable schema.
