@@ -6,6 +6,7 @@
 #include "tools/arguments.h"
 #include "tools/bind_parameters.h"
 #include "tools/plan_fitting.h"
+#include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -88,7 +89,10 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
         db::make_error_report(failure, true, {env.config.readable_schemas_text(), timeout_s});
-    ToolResult answer = ToolResult::error(report.to_text());
+    std::string text = report.to_text();
+    if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, sql); !meant.empty())
+      text += "\n" + meant;
+    ToolResult answer = ToolResult::error(text);
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);
     return answer;

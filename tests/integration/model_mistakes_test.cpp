@@ -78,6 +78,8 @@ TEST_CASE("a relation in the wrong or a misspelt schema names the readable one m
   CHECK(wrong_schema.is_error);
   CHECK(mentions(wrong_schema, "ERROR 42P01"));
   CHECK(mentions(wrong_schema, "Did you mean tracksolid.devices?"));
+  auto explained = box.call("explain", {{"sql", "SELECT * FROM reporting.devices"}});
+  CHECK(mentions(explained, "Did you mean tracksolid.devices?"));
   auto unqualified = box.call("query", {{"sql", "SELECT * FROM postions"}});
   CHECK(mentions(unqualified, "Did you mean tracksolid.positions?"));
   // PostgreSQL 15 files a relation in a missing schema under 42P01, a function under 3F000.
