@@ -46,9 +46,11 @@ json params_property_schema() {
                           "or null)"}};
 }
 
-std::size_t highest_placeholder(std::string_view sql) {
+std::optional<std::size_t> highest_placeholder(std::string_view sql) {
+  const sql::LexResult lexed = sql::lex(sql);
+  if (lexed.error) return std::nullopt;
   std::size_t highest = 0;
-  for (const sql::Token& token : sql::lex(sql).tokens) {
+  for (const sql::Token& token : lexed.tokens) {
     if (token.kind != sql::TokenKind::Parameter) continue;
     std::size_t number = 0;
     for (char digit : token.text.substr(1)) number = std::min(number * 10 + (digit - '0'), kMostBindParameters + 1);
@@ -69,7 +71,7 @@ std::vector<std::optional<std::string>> bind_parameters(const json& arguments, s
                             std::to_string(kMostBindParameters) +
                             " bind parameters. Pass a long list as one JSON array value instead, e.g. WHERE id IN "
                             "(SELECT value::int FROM jsonb_array_elements_text($1::jsonb)) with params [[1, 2, 3]].");
-  require_one_value_per_placeholder(count, highest_placeholder(sql));
+  if (auto highest = highest_placeholder(sql)) require_one_value_per_placeholder(count, *highest);
   for (std::size_t i = 0; i < count; ++i) {
     const json& value = (*given)[i];
     if (value.is_null()) values.emplace_back(std::nullopt);

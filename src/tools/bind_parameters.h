@@ -22,8 +22,9 @@ nlohmann::json params_property_schema();
 
 // The highest $n the statement refers to (0 for none), read with the SQL
 // lexer, so "$1" inside a string or comment does not count. Saturates above
-// kMostBindParameters.
-std::size_t highest_placeholder(std::string_view sql);
+// kMostBindParameters. nullopt when the text does not lex: the guard then
+// says what is wrong with it, more precisely than a count could.
+std::optional<std::size_t> highest_placeholder(std::string_view sql);
 
 // Throws ToolArgumentError when params is not an array, holds more values
 // than the protocol carries, a string with a NUL byte, or not exactly one

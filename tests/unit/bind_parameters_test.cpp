@@ -10,6 +10,7 @@ TEST_CASE("placeholders are counted by the lexer: strings, comments and dollar b
   CHECK(highest_placeholder("SELECT 1") == 0);
   CHECK(highest_placeholder("SELECT $1::int + $3, '$7', $$ $9 $$ -- $8") == 3);
   CHECK(highest_placeholder("SELECT $99999999999999999999999") == kMostBindParameters + 1);
+  CHECK_FALSE(highest_placeholder("SELECT 'unterminated, $1").has_value());
 }
 
 TEST_CASE("params must give exactly one value per placeholder") {
@@ -23,6 +24,8 @@ TEST_CASE("params must give exactly one value per placeholder") {
                        doctest::Contains("params has 2 values but the statement uses no $n placeholders"),
                        ToolArgumentError);
   CHECK(bind_parameters(json::object(), "SELECT 1").empty());
+  // Text that does not lex is left to the guard, which names the real fault.
+  CHECK(bind_parameters({{"params", {1}}}, "SELECT 'unterminated").size() == 1);
   auto values = bind_parameters({{"params", {41, "it's", true, nullptr, {{"a", 1}}}}}, "SELECT $1, $2, $3, $4, $5");
   REQUIRE(values.size() == 5);
   CHECK(*values[0] == "41");
