@@ -56,7 +56,17 @@ std::string missing_time_function_advice(const std::string& message, const Error
   return "";
 }
 
+// "permission denied for function pg_read_file" → "pg_read_file"; "" otherwise.
+std::string denied_function(const std::string& message) {
+  const std::string prefix = "permission denied for function ";
+  return starts_with(message, prefix.c_str()) ? message.substr(prefix.size()) : std::string{};
+}
+
 std::string advice_for(const std::string& sqlstate, const std::string& message, const ErrorAdviceInputs& inputs) {
+  if (sqlstate == "42501" && !denied_function(message).empty())
+    return denied_function(message) +
+           " needs privileges the analytics role does not have (it is reserved to superusers or roles granted it); "
+           "fleetmcp cannot call it. Use list_functions to see the functions you may call.";
   if (sqlstate == "42501")
     return "The analytics role cannot read that object. Readable schemas: " + inputs.readable_schemas +
            " (use list_tables to see what is there).";
@@ -70,6 +80,11 @@ std::string advice_for(const std::string& sqlstate, const std::string& message, 
   if (sqlstate == "42P01")
     return "Use list_tables to see the tables and views of a schema, and qualify names with their schema "
            "(e.g. tracksolid.positions).";
+  if (sqlstate == "08P01" && message.find("bind message supplies") != std::string::npos)
+    return "The number of params must match the statement's $n placeholders: give exactly one value per $1, $2 …, "
+           "in order.";
+  if (sqlstate == "3F000")
+    return "Readable schemas: " + inputs.readable_schemas + "; qualify names with one of them (use list_schemas).";
   if (sqlstate == "42703") return "Use describe_table to see the columns of a table.";
   if (sqlstate == "0A000" && message.find("under the current \"apache\" license") != std::string::npos)
     return "This database runs TimescaleDB's Apache edition, which lacks that feature (the HINT's licence change is "
@@ -115,8 +130,8 @@ std::string caret_context(const std::string& statement, std::size_t offset) {
 }
 
 ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
-                              const ErrorAdviceInputs& inputs) {
-  return make_error_report(sqlstate_of(failure), failure.what(), statement_was_wrapped, inputs);
+                              const ErrorAdviceInputs& inputs, const std::string& wrapped_statement) {
+  return make_error_report(sqlstate_of(failure), failure.what(), statement_was_wrapped, inputs, wrapped_statement);
 }
 
 std::string ErrorReport::to_text() const {
@@ -131,7 +146,8 @@ std::string ErrorReport::to_text() const {
 }
 
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
-                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs) {
+                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs,
+                              const std::string& wrapped_statement) {
   ErrorReport report;
   report.sqlstate = sqlstate;
   std::istringstream lines{libpq_message};
@@ -177,6 +193,8 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
     // "at or near ")"" would name the wrapper's parenthesis, not the analyst's text.
     if (starts_with(report.message, "syntax error at or near")) report.message = "syntax error at end of input";
     else report.message += " (at the end of the statement)";
+    const std::size_t end = wrapped_statement.find_last_not_of(" \t\r\n\f\v");
+    if (end != std::string::npos) report.context = caret_context(wrapped_statement.substr(0, end + 1), end + 1);
   }
   report.advice = advice_for(sqlstate, report.message, inputs);
   return report;

@@ -33,9 +33,11 @@ struct ErrorAdviceInputs {
 // carries). When the statement ran inside the cursor (cursor_statement.h),
 // LINE numbers are shifted back so they count lines of the analyst's own
 // statement, and an error in the cursor's closing line is reported as at the
-// end of the statement.
+// end of the statement: with `wrapped_statement` (what the cursor wrapped) the
+// caret then stands after its last line, as psql draws it.
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
-                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs);
+                              bool statement_was_wrapped, const ErrorAdviceInputs& inputs,
+                              const std::string& wrapped_statement = "");
 
 // "LINE 2: …text of line 2…\n          ^" for a 0-based byte offset into
 // `statement`, as PostgreSQL draws it (used for the guard's refusals).
@@ -44,6 +46,6 @@ std::string caret_context(const std::string& statement, std::size_t offset);
 // The same from the exception libpqxx throws (filling in a SQLSTATE that
 // libpqxx 7.10 leaves empty for some error classes, e.g. 42501).
 ErrorReport make_error_report(const pqxx::sql_error& failure, bool statement_was_wrapped,
-                              const ErrorAdviceInputs& inputs);
+                              const ErrorAdviceInputs& inputs, const std::string& wrapped_statement = "");
 
 }  // namespace fleetmcp::db

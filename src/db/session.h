@@ -42,7 +42,8 @@ class Session {
 
   // Runs `work(tx)` between BEGIN READ ONLY (with a local statement_timeout of
   // `timeout_s`) and ROLLBACK. A connection found broken is replaced and the
-  // work runs once more: it is read-only, so running it again is safe.
+  // work runs once more: it is read-only, so running it again is safe. A
+  // protocol violation (08P01) is the statement's fault and is rethrown.
   template <typename Work>
   auto read_only(int timeout_s, Work&& work) -> decltype(work(std::declval<pqxx::nontransaction&>()));
 
@@ -120,6 +121,11 @@ auto Session::read_only(int timeout_s, Work&& work) -> decltype(work(std::declva
       } rollback{*this, tx};
       if (call_cancelled_) throw CallCancelled{};  // it came while BEGIN was on its way
       return work(tx);
+    } catch (const pqxx::protocol_violation&) {
+      // libpqxx files 08P01 (e.g. a bind parameter count that does not match
+      // the statement's $n) under broken_connection, but the connection is
+      // fine and running the same work again fails the same way.
+      throw;
     } catch (const pqxx::broken_connection& lost) {
       drop_connection();
       if (watchdog_.fired()) throw_unanswered(timeout_s, lost);

@@ -62,7 +62,18 @@ bool optional_bool(const nlohmann::json& arguments, const char* name, bool fallb
   return value->get<bool>();
 }
 
+void require_identifier(const char* argument, const std::string& name) {
+  if (name.find('\0') != std::string::npos)
+    throw ToolArgumentError(std::string{"argument '"} + argument +
+                            "' holds a NUL byte (\\u0000), which no PostgreSQL name contains.");
+  if (name.size() > kLongestIdentifier)
+    throw ToolArgumentError(std::string{"argument '"} + argument + "' is " + std::to_string(name.size()) +
+                            " bytes long; PostgreSQL names are at most " + std::to_string(kLongestIdentifier) +
+                            " bytes, so nothing has that name. list_schemas and list_tables show the names.");
+}
+
 void require_readable_schema(const Config& config, const std::string& schema) {
+  require_identifier("schema", schema);
   if (!config.is_readable_schema(schema))
     throw ToolArgumentError("schema '" + schema + "' is not readable through fleetmcp. Readable schemas: " +
                             config.readable_schemas_text() + ".");

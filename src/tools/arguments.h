@@ -19,6 +19,13 @@ std::int64_t integer_in_range(const nlohmann::json& arguments, const char* name,
                               std::int64_t minimum, std::int64_t maximum);
 bool optional_bool(const nlohmann::json& arguments, const char* name, bool fallback);
 
+// PostgreSQL keeps names to NAMEDATALEN - 1 bytes.
+inline constexpr std::size_t kLongestIdentifier = 63;
+
+// Throws ToolArgumentError for a name no PostgreSQL object can have: longer
+// than 63 bytes or holding a NUL byte (refused before any catalog search).
+void require_identifier(const char* argument, const std::string& name);
+
 // Throws ToolArgumentError unless `schema` is one of MCP_READABLE_SCHEMAS.
 void require_readable_schema(const Config& config, const std::string& schema);
 

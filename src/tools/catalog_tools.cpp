@@ -6,7 +6,7 @@
 #include "catalog/relation_totals.h"
 #include "catalog/time_ranges.h"
 #include "tools/arguments.h"
-#include "tools/suggestions.h"
+#include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -279,11 +279,25 @@ ToolResult list_functions(ToolEnvironment& env, const json& arguments) {
 
 }  // namespace
 
+std::vector<std::string> readable_relation_names(ToolEnvironment& env) {
+  std::vector<std::string> names;
+  env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
+                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
+                                       kReadableRelation,
+                                   pqxx::params{text_array_literal(env.config.readable_schemas)}))
+      names.push_back(row[0].c_str());
+    return 0;
+  });
+  return names;
+}
+
 std::string RelationRef::qualified() const { return quote_identifier(schema) + "." + quote_identifier(name); }
 
 RelationRef resolve_relation(ToolEnvironment& env, const std::string& schema, const std::string& name) {
+  require_identifier("table", name);
   RelationRef relation{schema, name, 0, ""};
-  std::vector<std::string> candidates;
   env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
     auto found = tx.exec(std::string{"SELECT c.oid::bigint, "} + kRelationKindName +
                              " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -293,24 +307,14 @@ RelationRef resolve_relation(ToolEnvironment& env, const std::string& schema, co
     if (!found.empty()) {
       relation.oid = static_cast<unsigned>(found[0][0].as<long long>());
       relation.kind = found[0][1].c_str();
-      return 0;
     }
-    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
-                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
-                                       kReadableRelation,
-                                   pqxx::params{text_array_literal(env.config.readable_schemas)}))
-      candidates.push_back(row[0].c_str());
     return 0;
   });
   if (relation.oid != 0) return relation;
   std::string message = "no table or view named '" + name + "' in schema '" + schema + "' that the role can read.";
-  auto matches = close_matches(schema + "." + name, candidates);
-  if (matches.empty()) matches = close_matches(name, candidates);
+  auto matches = similar_relations(env, schema, name);
   if (!matches.empty()) {
-    message += " Did you mean ";
-    for (std::size_t i = 0; i < matches.size(); ++i) message += (i > 0 ? ", " : "") + matches[i];
-    message += "?";
+    message += " Did you mean " + one_of(matches) + "?";
   } else {
     message += " Use list_tables to see what the schema holds.";
   }

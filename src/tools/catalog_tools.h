@@ -20,4 +20,8 @@ struct RelationRef {
 };
 RelationRef resolve_relation(ToolEnvironment& environment, const std::string& schema, const std::string& name);
 
+// Every relation the role can read in MCP_READABLE_SCHEMAS, as "schema.name":
+// what close-match suggestions are drawn from.
+std::vector<std::string> readable_relation_names(ToolEnvironment& environment);
+
 }  // namespace fleetmcp::tools

@@ -4,11 +4,17 @@
 #include "db/query_runner.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
+#include "tools/bind_parameters.h"
+#include "tools/plan_fitting.h"
+#include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
 namespace {
 
 using nlohmann::json;
+
+// How much plan text is read from the server before it is cut to the answer's cap.
+constexpr std::size_t kLargestPlanBytes = 64 * 1024 * 1024;
 
 // On its own line, like the cursor prefix, so "LINE n:" in errors counts the
 // analyst's lines (error_report renumbers wrapped statements).
@@ -63,20 +69,30 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
 
   db::QueryRequest request;
   request.statement = full.statement;
+  request.params = bind_parameters(arguments, sql);
   request.use_cursor = false;
   request.max_rows = 1;
   request.timeout_s = timeout_s;
-  request.max_bytes = env.config.max_bytes;
-  request.max_cell_bytes = env.config.max_bytes;  // the plan is one cell; never cut it mid-JSON
+  // The plan is one cell: it is read whole (up to a ceiling), and cut to the
+  // answer's byte cap node by node afterwards, never mid-JSON.
+  request.max_bytes = kLargestPlanBytes;
+  request.max_cell_bytes = kLargestPlanBytes;
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
-    ToolResult answer = ToolResult::data(summarise(json::parse(result.text).at("rows").at(0).at(0), analyze));
+    const json explained = json::parse(result.text).at("rows").at(0).at(0);
+    if (!explained.is_array())  // the encoder cut it to a string
+      throw ToolArgumentError("the plan is larger than " + std::to_string(kLargestPlanBytes >> 20) +
+                              " MiB; explain a narrower query (fewer joins, UNION branches or partitions).");
+    ToolResult answer = ToolResult::data(fit_plan(summarise(explained, analyze), env.config.max_bytes));
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
         db::make_error_report(failure, true, env.advice_inputs(timeout_s));
-    ToolResult answer = ToolResult::error(report.to_text());
+    std::string text = report.to_text();
+    if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, sql); !meant.empty())
+      text += "\n" + meant;
+    ToolResult answer = ToolResult::error(text);
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);
     return answer;
@@ -90,9 +106,10 @@ void add_explain_tool(ToolRegistry& registry, ToolEnvironment& env) {
       {"explain", "Show the query plan",
        "Shows how PostgreSQL would run ONE read-only query (the same statements query accepts, without the EXPLAIN "
        "keyword): returns {total_cost, estimated_rows, analyzed, plan} where plan is the EXPLAIN (FORMAT JSON) tree "
-       "(node types, indexes used, estimated rows per node). With analyze=true the query really runs — inside a "
-       "read-only transaction that is rolled back, with the same timeout as query — and actual_rows, "
-       "actual_total_time_ms, planning_time_ms and execution_time_ms are added. Use it to see why a query is slow "
+       "(node types, indexes used, estimated rows per node); $1, $2 … take their values from params, as in query. "
+       "With analyze=true the query really runs — inside a read-only transaction that is rolled back, with the "
+       "same timeout as query — and actual_rows, actual_total_time_ms, planning_time_ms and execution_time_ms are "
+       "added. Use it to see why a query is slow "
        "before running it. Example: {\"sql\": \"SELECT * FROM tracksolid.positions WHERE device_id = 3 AND ts > "
        "now() - interval '1 day'\", \"analyze\": true}.",
        {{"type", "object"},
@@ -101,6 +118,7 @@ void add_explain_tool(ToolRegistry& registry, ToolEnvironment& env) {
           {"analyze",
            {{"type", "boolean"},
             {"description", "Run the query (read-only, rolled back) and report actual times and rows"}}},
+          {"params", params_property_schema()},
           {"timeout_s",
            {{"type", "integer"},
             {"minimum", 1},

@@ -4,9 +4,11 @@
 #include "db/query_runner.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
+#include "tools/bind_parameters.h"
 #include "tools/catalog_tools.h"
 #include "tools/empty_result_hint.h"
 #include "tools/hidden_columns.h"
+#include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
 namespace {
@@ -15,23 +17,6 @@ using nlohmann::json;
 
 constexpr std::int64_t kSampleDefault = 10;
 constexpr std::int64_t kSampleMaximum = 100;
-
-// JSON values → the text PostgreSQL parses for $n; the server infers types.
-std::vector<std::optional<std::string>> bind_values(const json& arguments) {
-  std::vector<std::optional<std::string>> values;
-  auto it = arguments.find("params");
-  if (it == arguments.end() || it->is_null()) return values;
-  if (!it->is_array()) throw ToolArgumentError("argument 'params' must be an array of values for $1, $2, …");
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    const json& value = (*it)[i];
-    if (value.is_null()) values.emplace_back(std::nullopt);
-    else if (value.is_string()) values.emplace_back(value.get<std::string>());
-    else if (value.is_boolean()) values.emplace_back(value.get<bool>() ? "true" : "false");
-    else if (value.is_number()) values.emplace_back(value.dump());
-    else values.emplace_back(value.dump());  // arrays/objects: JSON text, e.g. for a jsonb parameter
-  }
-  return values;
-}
 
 // Runs a statement that passed the guard and answers with rows or a precise error.
 ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts) {
@@ -57,12 +42,15 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
         db::make_error_report(failure, request.use_cursor,
-                              env.advice_inputs(request.timeout_s));
+                              env.advice_inputs(request.timeout_s), request.statement);
     std::string text = report.to_text();
     if (report.sqlstate == "42501") {
       std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));
       if (!hidden.empty()) text += "\n" + hidden;
     }
+    if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, request.statement);
+        !meant.empty())
+      text += "\n" + meant;
     ToolResult answer = ToolResult::error(text);
     facts["sqlstate"] = report.sqlstate;
     answer.audit_facts = std::move(facts);
@@ -79,7 +67,7 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
                                                                static_cast<std::int64_t>(config.max_rows)));
   request.timeout_s = static_cast<int>(
       integer_in_range(arguments, "timeout_s", config.statement_timeout_s, 1, config.statement_timeout_s));
-  request.params = bind_values(arguments);
+  request.params = bind_parameters(arguments, sql);
 
   json facts = {{"sql", sql}};
   if (config.guard_disabled_for_tests) {
@@ -140,9 +128,7 @@ void add_query_tools(ToolRegistry& registry, ToolEnvironment& env) {
             {"minimum", 1},
             {"maximum", env.config.max_rows},
             {"description", "Most rows to return (default " + std::to_string(env.config.default_rows) + ")"}}},
-          {"params",
-           {{"type", "array"},
-            {"description", "Values for $1, $2, … in order (strings, numbers, booleans or null)"}}},
+          {"params", params_property_schema()},
           {"timeout_s",
            {{"type", "integer"},
             {"minimum", 1},

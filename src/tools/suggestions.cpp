@@ -6,6 +6,8 @@
 namespace fleetmcp::tools {
 namespace {
 
+constexpr std::size_t kLongestName = 63;  // NAMEDATALEN - 1
+
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -27,6 +29,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::vector<std::string> close_matches(const std::string& wanted, const std::vector<std::string>& candidates,
                                        std::size_t limit) {
+  // No name is longer than "schema.relation" at 63 bytes each: a longer guess
+  // matches nothing, and each comparison costs its length squared.
+  if (wanted.size() > 2 * kLongestName + 1) return {};
   const std::string target = lower(wanted);
   // Allow roughly one typo per four characters, at least two.
   const std::size_t tolerance = std::max<std::size_t>(2, target.size() / 4);

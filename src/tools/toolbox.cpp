@@ -8,6 +8,7 @@
 #include "logging.h"
 #include "db/error_report.h"
 #include "db/query_runner.h"
+#include "tools/argument_names.h"
 #include "tools/catalog_tools.h"
 #include "tools/explain_tool.h"
 #include "tools/query_tools.h"
@@ -15,10 +16,17 @@
 namespace fleetmcp::tools {
 namespace {
 
+ToolResult reported(const db::ErrorReport& report) {
+  ToolResult answer = ToolResult::error(report.to_text());
+  answer.audit_facts["sqlstate"] = report.sqlstate;
+  return answer;
+}
+
 // Failures every tool shares become tool errors the analyst can act on.
 ToolResult call_safely(const Tool& tool, const nlohmann::json& arguments, CallContext& context,
                        const ToolEnvironment& env) {
   try {
+    refuse_unknown_arguments(tool, arguments);
     return tool.handler(arguments, context);
   } catch (const ToolArgumentError& bad) {
     return ToolResult::error(bad.what());
@@ -28,12 +36,11 @@ ToolResult call_safely(const Tool& tool, const nlohmann::json& arguments, CallCo
     return ToolResult::error(std::string{"The database is not available: "} + down.what());
   } catch (const db::QueryCancelled& cancelled) {
     return ToolResult::error(cancelled.what());
+  } catch (const pqxx::protocol_violation& mismatch) {
+    // Not an sql_error in libpqxx, but a statement the server refused (08P01).
+    return reported(db::make_error_report("08P01", mismatch.what(), false, env.advice_inputs(env.config.statement_timeout_s)));
   } catch (const pqxx::sql_error& failure) {
-    db::ErrorReport report = db::make_error_report(failure, false,
-                                                   env.advice_inputs(env.config.statement_timeout_s));
-    ToolResult answer = ToolResult::error(report.to_text());
-    answer.audit_facts["sqlstate"] = report.sqlstate;
-    return answer;
+    return reported(db::make_error_report(failure, false, env.advice_inputs(env.config.statement_timeout_s)));
   } catch (const std::exception& unexpected) {
     spdlog::error("tool {} failed: {}", tool.name, unexpected.what());
     return ToolResult::error(std::string{"internal error in "} + tool.name + ": " + unexpected.what());

@@ -40,3 +40,17 @@ TEST_CASE("only configured schemas are readable, and the error lists them") {
   CHECK_THROWS_WITH_AS(require_readable_schema(config, "infrastructure"),
                        doctest::Contains("Readable schemas: reporting, tracksolid, tickets, fuel"), ToolArgumentError);
 }
+
+TEST_CASE("names no PostgreSQL object can have are refused without echoing them") {
+  CHECK_NOTHROW(require_identifier("table", std::string(63, 'x')));
+  CHECK_THROWS_WITH_AS(require_identifier("table", std::string(64, 'x')),
+                       "argument 'table' is 64 bytes long; PostgreSQL names are at most 63 bytes, so nothing has "
+                       "that name. list_schemas and list_tables show the names.",
+                       ToolArgumentError);
+  CHECK_THROWS_WITH_AS(require_identifier("table", std::string("a\0b", 3)),
+                       "argument 'table' holds a NUL byte (\\u0000), which no PostgreSQL name contains.",
+                       ToolArgumentError);
+  fleetmcp::Config config;
+  CHECK_THROWS_WITH_AS(require_readable_schema(config, std::string(1 << 20, 's')),
+                       doctest::Contains("argument 'schema' is 1048576 bytes long"), ToolArgumentError);
+}

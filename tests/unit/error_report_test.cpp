@@ -98,3 +98,31 @@ TEST_CASE("a TimescaleDB function the database lacks is answered with what it ha
   const std::string own = "ERROR:  function my_last(integer) does not exist\n";
   CHECK(make_error_report("42883", own, true, plain).advice.find("add casts") != std::string::npos);
 }
+
+TEST_CASE("a syntax error past the statement's end has a caret after its last line, as psql draws it") {
+  std::string message =
+      "ERROR:  syntax error at or near \")\"\n"
+      "LINE 3: ) AS fleetmcp_rows LIMIT 1001\n"
+      "        ^\n";
+  ErrorReport report = make_error_report("42601", message, true, {"", 30}, "SELECT *\nFROM  \n");
+  CHECK(report.message == "syntax error at end of input");
+  CHECK(report.context == "LINE 2: FROM\n            ^");
+  CHECK(report.to_text().find("fleetmcp_rows") == std::string::npos);
+}
+
+TEST_CASE("a superuser-only function is named, not called an unreadable object") {
+  ErrorReport report = make_error_report("42501", "ERROR:  permission denied for function pg_read_file\n", false,
+                                         {"reporting, fuel", 30});
+  CHECK(report.advice.find("pg_read_file needs privileges the analytics role does not have") == 0);
+  CHECK(report.advice.find("cannot read that object") == std::string::npos);
+}
+
+TEST_CASE("a bind parameter miscount reported by the server says what to give") {
+  ErrorReport report = make_error_report(
+      "08P01", "ERROR:  bind message supplies 0 parameters, but prepared statement \"\" requires 1\n", false,
+      {"", 30});
+  CHECK(report.to_text() ==
+        "ERROR 08P01: bind message supplies 0 parameters, but prepared statement \"\" requires 1\n"
+        "The number of params must match the statement's $n placeholders: give exactly one value per $1, $2 …, in "
+        "order.");
+}

@@ -21,3 +21,10 @@ TEST_CASE("at most `limit` suggestions, best first") {
   REQUIRE(best.size() == 2);
   CHECK(best[0] == "t.trips");
 }
+
+TEST_CASE("a guess longer than any schema.relation name matches nothing, at once") {
+  std::vector<std::string> names(500, "tracksolid.positions");
+  CHECK(close_matches(std::string(128, 'p'), names).empty());
+  CHECK(close_matches(std::string(1 << 20, 'p'), names).empty());
+  CHECK_FALSE(close_matches("tracksolid.positionz", names).empty());
+}
