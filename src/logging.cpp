@@ -53,4 +53,11 @@ void write_audit_line(const nlohmann::json& record) {
   else std::fprintf(stderr, "%s\n", text.c_str());
 }
 
+void write_unrun_call_audit_line(const std::string& caller, const nlohmann::json& params, const std::string& outcome,
+                                 const std::string& error) {
+  const auto member = [&params](const char* key) { return params.is_object() ? params.value(key, nlohmann::json()) : nlohmann::json(); };
+  write_audit_line({{"caller", caller}, {"tool", member("name")}, {"arguments", member("arguments")},
+                    {"outcome", outcome}, {"error", error}});
+}
+
 }  // namespace fleetmcp

@@ -15,4 +15,9 @@ void init_logging(const std::string& level);
 // are written whatever the log level: they are a record, not a diagnostic.
 void write_audit_line(const nlohmann::json& record);
 
+// The audit line of a tools/call that never reached its tool: `params` as
+// the client sent them (any type), `outcome` such as "refused" or "busy".
+void write_unrun_call_audit_line(const std::string& caller, const nlohmann::json& params, const std::string& outcome,
+                                 const std::string& error);
+
 }  // namespace fleetmcp
