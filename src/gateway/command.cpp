@@ -104,6 +104,7 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.allowed_hosts = env_or("MCP_ALLOWED_HOSTS", "");
   if (const std::string queue = env_or("MCP_QUEUE_MAX", ""); !queue.empty()) options.queue_max = std::stoul(queue);
   if (const std::string cap = env_or("MCP_MAX_REQUEST_BYTES", ""); !cap.empty()) options.max_body_bytes = std::stoul(cap);
+  if (const std::string limit = env_or("MCP_HEADER_TIMEOUT", ""); !limit.empty()) options.header_timeout_s = std::stod(limit);
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();
@@ -122,6 +123,10 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
                       "Calls that may wait for a free child before 503 (env MCP_QUEUE_MAX; default 4 per child)");
   gateway->add_option("--max-request-bytes", options.max_body_bytes,
                       "Request body cap, else 413 (env MCP_MAX_REQUEST_BYTES; default 1 MiB)");
+  gateway->add_option("--header-timeout", options.header_timeout_s,
+                      "Seconds for a request's headers, else 408; until a connection authenticates, counted from "
+                      "when it starts to wait (env MCP_HEADER_TIMEOUT; default 10)")
+      ->check(CLI::PositiveNumber);
   return gateway;
 }
 
@@ -153,6 +158,8 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
   HttpServerOptions server_options;
   server_options.listen = config.listen;
   server_options.limits.max_body_bytes = options.max_body_bytes;
+  server_options.limits.header_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.header_timeout_s * 1000));
   server_options.tls_cert_file = options.tls_cert_file;
   server_options.tls_key_file = options.tls_key_file;
 
