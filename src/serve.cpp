@@ -54,6 +54,9 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   mcp::TransportOptions options;
   options.cancel_running_call = [&session] { session.cancel_running_query(); };
   options.call_starting = [&session] { session.start_call(); };
+  options.call_refused = [](const mcp::PreparedCall& call, const std::string& error) {
+    write_unrun_call_audit_line(call.caller, {{"name", call.tool->name}, {"arguments", call.arguments}}, "busy", error);
+  };
   mcp::StdioTransport transport{server, options};
 
   // A client that goes away mid-write must not kill us with SIGPIPE; the
