@@ -6,14 +6,10 @@
 #include <charconv>
 #include <optional>
 
+#include "gateway/header_values.h"
+
 namespace fleetmcp::gateway {
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // A CR, NUL or other control byte in a value is refused (RFC 9110 5.5): a
 // proxy in front may read it as a line end and see other headers than we do.
@@ -55,7 +51,7 @@ bool parse_head(std::string_view head, HttpRequest& request) {
     if (!std::all_of(name.begin(), name.end(), is_token_char)) return false;
     const std::string_view value = line.substr(colon + 1);
     if (!is_clean_value(value)) return false;
-    request.headers.emplace_back(std::string(name), std::string(trimmed(value)));
+    request.headers.emplace_back(std::string(name), std::string(trim_ows(value)));
   }
   // Two Host headers: which one the origin check and a proxy each read is anyone's guess (RFC 9112 3.2).
   if (std::count_if(request.headers.begin(), request.headers.end(),
@@ -95,7 +91,7 @@ std::string HttpRequest::header(std::string_view name) const {
 }
 
 std::string_view media_type(std::string_view content_type) {
-  return trimmed(content_type.substr(0, content_type.find(';')));
+  return trim_ows(content_type.substr(0, content_type.find(';')));
 }
 
 bool HttpRequest::has_header(std::string_view name) const {
