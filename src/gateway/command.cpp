@@ -17,6 +17,7 @@
 #include "gateway/http_server.h"
 #include "gateway/mcp_endpoint.h"
 #include "gateway/tokens.h"
+#include "mcp/stdio_transport.h"
 
 extern char** environ;
 
@@ -148,6 +149,14 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
   }
   if (tokens.size() == 0 && !options.insecure_no_auth) {
     spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE (or, on loopback only, --insecure-no-auth)");
+    return 2;
+  }
+  // A body is forwarded as one line; the child refuses longer lines (with no
+  // id to answer), so the cap must leave room for the caller the gateway adds.
+  const std::size_t child_line_cap = mcp::TransportOptions{}.max_message_bytes;
+  if (options.max_body_bytes > child_line_cap - 64 * 1024) {
+    spdlog::error("--max-request-bytes {}: at most {} (a child reads lines of up to {} bytes)", options.max_body_bytes,
+                  child_line_cap - 64 * 1024, child_line_cap);
     return 2;
   }
   if ((options.tls_cert_file.empty()) != (options.tls_key_file.empty())) {
