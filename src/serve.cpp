@@ -20,8 +20,6 @@
 namespace fleetmcp {
 namespace {
 
-using nlohmann::json;
-
 mcp::StdioTransport* running_transport = nullptr;
 
 extern "C" void stop_on_signal(int) {
@@ -59,16 +57,15 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   info.each_request_stands_alone = trusted_gateway_child;
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},
                      [](const std::string& caller, const nlohmann::json& params, const std::string& error) {
-                       write_audit_line({{"caller", caller},
-                                         {"tool", params.is_object() ? params.value("name", json()) : json()},
-                                         {"arguments", params.is_object() ? params.value("arguments", json()) : json()},
-                                         {"outcome", "refused"},
-                                         {"error", error}});
+                       write_unrun_call_audit_line(caller, params, "refused", error);
                      }};
 
   mcp::TransportOptions options;
   options.cancel_running_call = [&session] { session.cancel_running_query(); };
   options.call_starting = [&session] { session.start_call(); };
+  options.call_refused = [](const mcp::PreparedCall& call, const std::string& error) {
+    write_unrun_call_audit_line(call.caller, {{"name", call.tool->name}, {"arguments", call.arguments}}, "busy", error);
+  };
   mcp::StdioTransport transport{server, options};
 
   // A client that goes away mid-write must not kill us with SIGPIPE; the

@@ -3,7 +3,6 @@
 #include <libpq-fe.h>
 
 #include <memory>
-#include <regex>
 #include <stdexcept>
 
 namespace fleetmcp::db {
@@ -59,15 +58,6 @@ std::map<std::string, std::string> connection_parameters(const std::string& dsn,
   params.try_emplace("application_name", defaults.application_name);
   params.try_emplace("connect_timeout", std::to_string(defaults.connect_timeout_s));
   return params;
-}
-
-std::string mask_password(const std::string& dsn) {
-  static const std::regex url_password{R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:)[^@]*@)"};
-  static const std::regex keyword_password{R"((^|\s)password\s*=\s*('([^'\\]|\\.)*'|\S+))"};
-  std::string masked = std::regex_replace(dsn, url_password, "$1****@");
-  masked = std::regex_replace(masked, keyword_password, "$1password=****");
-  static const std::regex query_password{R"(([?&]password=)[^&]*)"};
-  return std::regex_replace(masked, query_password, "$1****");
 }
 
 }  // namespace fleetmcp::db

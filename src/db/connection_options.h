@@ -1,9 +1,11 @@
 // Turns the analyst's DSN into libpq connection parameters with fleetmcp's
-// read-only session defaults added, and masks passwords for display.
+// read-only session defaults added.
 #pragma once
 
 #include <map>
 #include <string>
+
+#include "db/password_mask.h"  // mask_password: what logs and errors show of a DSN
 
 namespace fleetmcp::db {
 
@@ -33,8 +35,5 @@ std::string conninfo_string(const std::map<std::string, std::string>& params);
 // client_encoding UTF8, ISO DateStyle/IntervalStyle (the encoder relies on
 // them), application_name unless the DSN sets one, connect_timeout unless set.
 std::map<std::string, std::string> connection_parameters(const std::string& dsn, const SessionDefaults& defaults);
-
-// The DSN with any password replaced by "****" (URL and key=value forms).
-std::string mask_password(const std::string& dsn);
 
 }  // namespace fleetmcp::db

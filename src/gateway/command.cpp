@@ -17,6 +17,7 @@
 #include "gateway/http_server.h"
 #include "gateway/mcp_endpoint.h"
 #include "gateway/tokens.h"
+#include "mcp/stdio_transport.h"
 
 extern char** environ;
 
@@ -104,6 +105,7 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.allowed_hosts = env_or("MCP_ALLOWED_HOSTS", "");
   if (const std::string queue = env_or("MCP_QUEUE_MAX", ""); !queue.empty()) options.queue_max = std::stoul(queue);
   if (const std::string cap = env_or("MCP_MAX_REQUEST_BYTES", ""); !cap.empty()) options.max_body_bytes = std::stoul(cap);
+  if (const std::string limit = env_or("MCP_HEADER_TIMEOUT", ""); !limit.empty()) options.header_timeout_s = std::stod(limit);
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();
@@ -122,6 +124,10 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
                       "Calls that may wait for a free child before 503 (env MCP_QUEUE_MAX; default 4 per child)");
   gateway->add_option("--max-request-bytes", options.max_body_bytes,
                       "Request body cap, else 413 (env MCP_MAX_REQUEST_BYTES; default 1 MiB)");
+  gateway->add_option("--header-timeout", options.header_timeout_s,
+                      "Seconds for a request's headers, else 408; until a connection authenticates, counted from "
+                      "when it starts to wait (env MCP_HEADER_TIMEOUT; default 10)")
+      ->check(CLI::PositiveNumber);
   return gateway;
 }
 
@@ -145,6 +151,14 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE (or, on loopback only, --insecure-no-auth)");
     return 2;
   }
+  // A body is forwarded as one line; the child refuses longer lines (with no
+  // id to answer), so the cap must leave room for the caller the gateway adds.
+  const std::size_t child_line_cap = mcp::TransportOptions{}.max_message_bytes;
+  if (options.max_body_bytes > child_line_cap - 64 * 1024) {
+    spdlog::error("--max-request-bytes {}: at most {} (a child reads lines of up to {} bytes)", options.max_body_bytes,
+                  child_line_cap - 64 * 1024, child_line_cap);
+    return 2;
+  }
   if ((options.tls_cert_file.empty()) != (options.tls_key_file.empty())) {
     spdlog::error("--tls-cert and --tls-key go together");
     return 2;
@@ -153,6 +167,8 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
   HttpServerOptions server_options;
   server_options.listen = config.listen;
   server_options.limits.max_body_bytes = options.max_body_bytes;
+  server_options.limits.header_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.header_timeout_s * 1000));
   server_options.tls_cert_file = options.tls_cert_file;
   server_options.tls_key_file = options.tls_key_file;
 

@@ -98,13 +98,33 @@ bool Connection::write_all(std::string_view data, Clock::time_point deadline) {
   return true;
 }
 
-bool Connection::peer_closed() const {
+Connection::PeerState Connection::peer_state() const {
   pollfd fd{fd_, static_cast<short>(POLLIN | POLLRDHUP), 0};
-  if (poll(&fd, 1, 0) <= 0) return false;
-  if ((fd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return true;
+  if (poll(&fd, 1, 0) <= 0) return PeerState::open;
+  if ((fd.revents & (POLLHUP | POLLERR)) != 0) return PeerState::gone;
+  if ((fd.revents & POLLRDHUP) != 0) return PeerState::sent_eof;
   // Readable: either more bytes (a pipelined request, TLS records) or end of stream.
   char byte;
-  return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+  const ssize_t peeked = recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (peeked > 0) return PeerState::open;
+  return peeked == 0 ? PeerState::sent_eof : PeerState::gone;
+}
+
+void Connection::close_after_response(Clock::time_point deadline, std::size_t max_bytes) {
+  if (ssl_ != nullptr) SSL_shutdown(ssl_);  // close_notify, so the client knows the response is whole
+  shutdown(fd_, SHUT_WR);
+  // Raw reads, TLS records included: nothing more is decrypted, only discarded.
+  char discard[16 * 1024];
+  for (std::size_t drained = 0; drained < max_bytes;) {
+    const ssize_t got = recv(fd_, discard, sizeof discard, 0);
+    if (got > 0) {
+      drained += static_cast<std::size_t>(got);
+      continue;
+    }
+    if (got == 0) return;
+    if (errno == EINTR) continue;
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_for(POLLIN, deadline, -1)) return;
+  }
 }
 
 }  // namespace fleetmcp::gateway

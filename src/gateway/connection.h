@@ -28,8 +28,20 @@ class Connection {
 
   bool write_all(std::string_view data, Clock::time_point deadline);
 
-  // True once the peer has closed or reset the connection. Never blocks.
-  bool peer_closed() const;
+  // What a look at the socket tells of the peer, without blocking. A FIN
+  // alone (sent_eof) may be a half-close, after which the client still reads;
+  // only a write shows whether it has gone, since a closed socket answers it
+  // with a reset.
+  enum class PeerState { open, sent_eof, gone };
+  PeerState peer_state() const;
+
+  // Ends the connection the way HTTP servers do after a response that stops
+  // reading a request: no more writes (the response queued still goes out,
+  // then FIN), then what the client keeps sending is read and discarded until
+  // it closes, for at most `deadline` and `max_bytes`. Closing with input
+  // unread would make the kernel send a reset, which can destroy the
+  // response before the client reads it.
+  void close_after_response(Clock::time_point deadline, std::size_t max_bytes);
 
   // Completes a TLS handshake (no-op for plain sockets).
   bool handshake(Clock::time_point deadline);

@@ -6,13 +6,18 @@
 #include <charconv>
 #include <optional>
 
+#include "gateway/header_values.h"
+
 namespace fleetmcp::gateway {
 namespace {
 
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
+// A CR, NUL or other control byte in a value is refused (RFC 9110 5.5): a
+// proxy in front may read it as a line end and see other headers than we do.
+bool is_clean_value(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && byte != '\t') || byte == 0x7F;
+  });
 }
 
 bool is_token_char(char c) {
@@ -28,12 +33,12 @@ bool parse_head(std::string_view head, HttpRequest& request) {
   if (first_space == std::string_view::npos || second_space == first_space) return false;
   request.method = std::string(request_line.substr(0, first_space));
   request.target = std::string(request_line.substr(first_space + 1, second_space - first_space - 1));
-  const std::string_view version = request_line.substr(second_space + 1);
-  if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+  request.version = std::string(request_line.substr(second_space + 1));
+  if (request.version != "HTTP/1.1" && request.version != "HTTP/1.0") return false;
   if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(), is_token_char)) return false;
   if (request.target.empty() || request.target.find_first_of(" \t") != std::string::npos) return false;
   request.path = request.target.substr(0, request.target.find('?'));
-  request.keep_alive = version == "HTTP/1.1";
+  request.keep_alive = request.version == "HTTP/1.1";
 
   head.remove_prefix(line_end == std::string_view::npos ? head.size() : line_end + 2);
   while (!head.empty()) {
@@ -44,8 +49,14 @@ bool parse_head(std::string_view head, HttpRequest& request) {
     if (colon == 0 || colon == std::string_view::npos) return false;
     const std::string_view name = line.substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), is_token_char)) return false;
-    request.headers.emplace_back(std::string(name), std::string(trimmed(line.substr(colon + 1))));
+    const std::string_view value = line.substr(colon + 1);
+    if (!is_clean_value(value)) return false;
+    request.headers.emplace_back(std::string(name), std::string(trim_ows(value)));
   }
+  // Two Host headers: which one the origin check and a proxy each read is anyone's guess (RFC 9112 3.2).
+  if (std::count_if(request.headers.begin(), request.headers.end(),
+                    [](const auto& header) { return iequals(header.first, "Host"); }) > 1)
+    return false;
   const std::string connection = request.header("Connection");
   if (iequals(connection, "close")) request.keep_alive = false;
   if (iequals(connection, "keep-alive")) request.keep_alive = true;
@@ -79,6 +90,10 @@ std::string HttpRequest::header(std::string_view name) const {
   return {};
 }
 
+std::string_view media_type(std::string_view content_type) {
+  return trim_ows(content_type.substr(0, content_type.find(';')));
+}
+
 bool HttpRequest::has_header(std::string_view name) const {
   return std::any_of(headers.begin(), headers.end(), [&](const auto& entry) { return iequals(entry.first, name); });
 }
@@ -97,13 +112,22 @@ RequestReader::Outcome RequestReader::read_more(Clock::time_point deadline) {
 }
 
 RequestReader::Outcome RequestReader::next(HttpRequest& request) {
+  return read_request(request, Clock::now() + limits_.idle_timeout, std::nullopt);
+}
+
+RequestReader::Outcome RequestReader::next_by(HttpRequest& request, Clock::time_point head_deadline) {
+  return read_request(request, head_deadline, head_deadline);
+}
+
+RequestReader::Outcome RequestReader::read_request(HttpRequest& request, Clock::time_point first_byte_deadline,
+                                                   std::optional<Clock::time_point> head_deadline) {
   request = HttpRequest{};
-  // Between requests, waiting ends quietly; once a byte arrives the header clock runs.
+  // Waiting for a first byte ends quietly; once one arrives the header clock runs.
   if (buffer_.empty()) {
-    const Outcome first = read_more(Clock::now() + limits_.idle_timeout);
+    const Outcome first = read_more(first_byte_deadline);
     if (first != Outcome::request) return Outcome::closed;
   }
-  const auto header_deadline = Clock::now() + limits_.header_timeout;
+  const auto header_deadline = head_deadline.value_or(Clock::now() + limits_.header_timeout);
   std::size_t head_end;
   while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (buffer_.size() > limits_.max_header_bytes) return Outcome::headers_too_large;
@@ -122,8 +146,16 @@ RequestReader::Outcome RequestReader::next(HttpRequest& request) {
     const auto [end, error] = std::from_chars(declared->data(), declared->data() + declared->size(), length);
     if (error != std::errc() || end != declared->data() + declared->size()) return Outcome::bad_request;
   }
+  // 100-continue is the one expectation HTTP defines; an HTTP/1.0 client's is ignored (RFC 9110 10.1.1).
+  const std::string expectation = request.header("Expect");
+  if (!expectation.empty() && !iequals(expectation, "100-continue")) return Outcome::expectation_failed;
+  const bool expects_continue = !expectation.empty() && request.version == "HTTP/1.1";
+  // A client that asked before sending its body hears the refusal at once.
   if (length > limits_.max_body_bytes) return Outcome::body_too_large;
   const auto body_deadline = Clock::now() + limits_.body_timeout;
+  if (expects_continue && buffer_.size() < length &&
+      !connection_.write_all("HTTP/1.1 100 Continue\r\n\r\n", body_deadline))
+    return Outcome::closed;
   while (buffer_.size() < length) {
     const Outcome more = read_more(body_deadline);
     if (more == Outcome::closed) return Outcome::bad_request;
@@ -141,6 +173,7 @@ int status_for(RequestReader::Outcome outcome) {
     case RequestReader::Outcome::body_too_large: return 413;
     case RequestReader::Outcome::headers_too_large: return 431;
     case RequestReader::Outcome::not_implemented: return 501;
+    case RequestReader::Outcome::expectation_failed: return 417;
     case RequestReader::Outcome::request:
     case RequestReader::Outcome::closed: break;
   }
@@ -160,6 +193,7 @@ std::string_view reason_phrase(int status) {
     case 408: return "Request Timeout";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";

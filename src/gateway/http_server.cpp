@@ -77,20 +77,47 @@ std::pair<std::string, std::string> split_host_port(const std::string& listen) {
   return {listen.substr(0, colon), listen.substr(colon + 1)};
 }
 
-ResponseChannel::ResponseChannel(Connection& connection, bool keep_alive)
-    : connection_(connection), keep_alive_(keep_alive) {}
+ResponseChannel::ResponseChannel(Connection& connection, const HttpRequest& request,
+                                 std::function<void()> on_authenticated)
+    : connection_(connection),
+      on_authenticated_(std::move(on_authenticated)),
+      keep_alive_(request.keep_alive),
+      head_only_(request.method == "HEAD"),
+      interim_allowed_(request.version == "HTTP/1.1") {}
+
+void ResponseChannel::set_caller(std::string caller) {
+  caller_ = std::move(caller);
+  if (on_authenticated_) on_authenticated_();
+}
 
 void ResponseChannel::send(const HttpResponse& response) {
   status_ = response.status;
   const auto deadline = Clock::now() + std::chrono::seconds(30);
+  // The head of a HEAD response declares the GET body's length and ends there.
   std::string head = response_head(response, keep_alive_, false);
   // A small answer goes in one write: head and body apart would be two
   // segments (TCP_NODELAY) and two wake-ups for the client. A large one is
   // not worth copying for that.
-  const bool sent = response.body.size() <= 64 * 1024
+  const bool sent = head_only_ ? connection_.write_all(head, deadline)
+                    : response.body.size() <= 64 * 1024
                         ? connection_.write_all(head.append(response.body), deadline)
                         : connection_.write_all(head, deadline) && connection_.write_all(response.body, deadline);
   if (!sent) keep_alive_ = false;
+}
+
+bool ResponseChannel::client_gone() {
+  switch (connection_.peer_state()) {
+    case Connection::PeerState::open: return false;
+    case Connection::PeerState::gone: return true;
+    case Connection::PeerState::sent_eof: break;
+  }
+  keep_alive_ = false;  // it will send no further request
+  if (!streamed_ && !interim_allowed_) return true;  // no probe an HTTP/1.0 client would skip
+  if (probed_) return false;  // the reset, if any, shows as gone on a later look
+  probed_ = true;
+  // RFC 9110 15.2: a client must parse 1xx responses it did not ask for.
+  return !connection_.write_all(streamed_ ? ": still working\n\n" : "HTTP/1.1 100 Continue\r\n\r\n",
+                                Clock::now() + std::chrono::seconds(5));
 }
 
 bool ResponseChannel::begin_stream(const HttpResponse& head) {
@@ -104,7 +131,10 @@ bool ResponseChannel::stream(std::string_view data) {
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, std::function<void(const AccessRecord&)> access_log)
-    : options_(std::move(options)), handler_(std::move(handler)), access_log_(std::move(access_log)) {
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      access_log_(std::move(access_log)),
+      connections_(options_.max_connections, options_.max_unauthenticated) {
   const auto [host, port] = split_host_port(options_.listen);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -170,72 +200,77 @@ std::size_t HttpServer::run() {
     const int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     std::string remote = address_text(reinterpret_cast<sockaddr*>(&peer));
-    {
-      std::lock_guard lock(mutex_);
-      if (active_ >= options_.max_connections) {
-        // Over the limit: a plain-HTTP 503 would be garbage to a TLS client, so just close.
-        close(fd);
-        spdlog::warn("refused a connection from {}: {} connections open", remote, active_);
-        continue;
-      }
-      ++active_;
+    const auto slot = connections_.admit(fd);
+    if (!slot) {
+      // Every slot is held by analysts or busy: a plain-HTTP 503 would be garbage to a TLS client, so just close.
+      close(fd);
+      spdlog::warn("refused a connection from {}: {} connections open", remote, connections_.open());
+      continue;
     }
-    std::thread([this, fd, remote = std::move(remote)] { serve_connection(fd, remote); }).detach();
+    std::thread([this, fd, remote = std::move(remote), slot = *slot] { serve_connection(fd, remote, slot); }).detach();
   }
   close(listen_fd_);
   listen_fd_ = -1;
 
-  std::unique_lock lock(mutex_);
-  if (active_ > 0) spdlog::info("draining {} open connection(s)", active_);
-  idle_.wait_for(lock, options_.drain_timeout, [this] { return active_ == 0; });
-  return active_;
+  if (const std::size_t open = connections_.open(); open > 0) spdlog::info("draining {} open connection(s)", open);
+  return connections_.wait_until_empty(options_.drain_timeout);
 }
 
 void HttpServer::answer_limit(Connection& connection, RequestReader::Outcome outcome, const std::string& remote) {
   HttpResponse response{status_for(outcome), {{"Content-Type", "text/plain"}}, std::string(reason_phrase(status_for(outcome))) + "\n"};
   connection.write_all(response_head(response, false, false) + response.body, Clock::now() + std::chrono::seconds(5));
+  connection.close_after_response(Clock::now() + options_.linger_timeout, options_.linger_max_bytes);
   if (access_log_) access_log_({"", "", response.status, "", 0, remote});
 }
 
-void HttpServer::serve_connection(int fd, std::string remote) {
-  {
-    SSL* ssl = nullptr;
-    if (tls_ != nullptr) {
-      ssl = SSL_new(tls_);
-      SSL_set_fd(ssl, fd);
-    }
-    Connection connection(fd, ssl);
-    if (connection.handshake(Clock::now() + options_.limits.header_timeout)) {
-      RequestReader reader(connection, options_.limits, stop_pipe_[0]);
-      HttpRequest request;
-      for (bool open = true; open;) {
-        const auto outcome = reader.next(request);
-        if (outcome == RequestReader::Outcome::closed) break;
-        if (outcome != RequestReader::Outcome::request) {
-          answer_limit(connection, outcome, remote);
-          break;
-        }
-        const auto started = Clock::now();
-        ResponseChannel channel(connection, request.keep_alive);
-        try {
-          handler_(request, channel);
-        } catch (const std::exception& error) {
-          spdlog::error("{} {}: {}", request.method, request.path, error.what());
-        }
-        if (channel.status() == 0) channel.send({500, {{"Content-Type", "text/plain"}}, "Internal Server Error\n"});
-        if (access_log_)
-          access_log_({request.method, request.path, channel.status(), channel.caller(),
-                       std::chrono::duration<double, std::milli>(Clock::now() - started).count(), remote});
-        open = channel.keeps_alive();
-        // Once stopping, finish this response and close instead of waiting for another.
-        pollfd stopping{stop_pipe_[0], POLLIN, 0};
-        if (poll(&stopping, 1, 0) > 0) open = false;
-      }
-    }
+void HttpServer::serve_connection(int fd, std::string remote, ConnectionTable::Id slot) {
+  SSL* ssl = nullptr;
+  if (tls_ != nullptr) {
+    ssl = SSL_new(tls_);
+    SSL_set_fd(ssl, fd);
   }
-  std::lock_guard lock(mutex_);
-  --active_;
-  idle_.notify_all();
+  Connection connection(fd, ssl);
+  // The slot goes before the socket closes: the table may shut a socket down by its number.
+  struct SlotRelease {
+    ConnectionTable& table;
+    ConnectionTable::Id slot;
+    ~SlotRelease() { table.release(slot); }
+  } release{connections_, slot};
+  if (connection.handshake(Clock::now() + options_.limits.header_timeout)) serve_requests(connection, slot, remote);
+}
+
+void HttpServer::serve_requests(Connection& connection, ConnectionTable::Id slot, const std::string& remote) {
+  RequestReader reader(connection, options_.limits, stop_pipe_[0]);
+  HttpRequest request;
+  for (bool open = true; open;) {
+    // Until a request authenticates, the connection may not idle: its next
+    // request's first byte and whole head are due within header_timeout.
+    const auto outcome = connections_.is_authenticated(slot)
+                             ? reader.next(request)
+                             : reader.next_by(request, Clock::now() + options_.limits.header_timeout);
+    if (outcome == RequestReader::Outcome::closed) break;
+    if (outcome != RequestReader::Outcome::request) {
+      answer_limit(connection, outcome, remote);
+      break;
+    }
+    const auto started = Clock::now();
+    ResponseChannel channel(connection, request, [this, slot] { connections_.authenticated(slot); });
+    connections_.answering(slot, true);
+    try {
+      handler_(request, channel);
+    } catch (const std::exception& error) {
+      spdlog::error("{} {}: {}", request.method, request.path, error.what());
+    }
+    if (channel.status() == 0) channel.send({500, {{"Content-Type", "text/plain"}}, "Internal Server Error\n"});
+    connections_.answering(slot, false);
+    if (access_log_)
+      access_log_({request.method, request.path, channel.status(), channel.caller(),
+                   std::chrono::duration<double, std::milli>(Clock::now() - started).count(), remote});
+    open = channel.keeps_alive();
+    // Once stopping, finish this response and close instead of waiting for another.
+    pollfd stopping{stop_pipe_[0], POLLIN, 0};
+    if (poll(&stopping, 1, 0) > 0) open = false;
+  }
 }
 
 }  // namespace fleetmcp::gateway

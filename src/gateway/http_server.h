@@ -3,13 +3,12 @@
 // on stop. The MCP endpoint and /healthz live in the handler, not here.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "gateway/connection_table.h"
 #include "gateway/http_message.h"
 
 struct ssl_ctx_st;
@@ -20,13 +19,18 @@ namespace fleetmcp::gateway {
 // is the connection's close (SSE). Also tells the handler when the client left.
 class ResponseChannel {
  public:
-  ResponseChannel(Connection& connection, bool keep_alive);
+  // on_authenticated: told once the handler names the caller (set_caller).
+  ResponseChannel(Connection& connection, const HttpRequest& request, std::function<void()> on_authenticated);
 
   void send(const HttpResponse& response);
   bool begin_stream(const HttpResponse& head);
   bool stream(std::string_view data);
 
-  bool client_gone() const { return connection_.peer_closed(); }
+  // Whether the client left. A client that only half-closed (sent its
+  // request, then FIN) still reads: the first FIN is answered with a probe
+  // it skips — an interim 100 Continue, or an SSE comment once streaming —
+  // and a closed socket answers that with a reset. Polled, never blocks.
+  bool client_gone();
 
   // Nothing will be sent (the client left); records `status` for the access line.
   void abandon(int status) {
@@ -35,15 +39,19 @@ class ResponseChannel {
   }
 
   // For the access line: who the request was for, once authenticated.
-  void set_caller(std::string caller) { caller_ = std::move(caller); }
+  void set_caller(std::string caller);
   const std::string& caller() const { return caller_; }
   int status() const { return status_; }
   bool keeps_alive() const { return keep_alive_ && !streamed_ && status_ != 0; }
 
  private:
   Connection& connection_;
+  std::function<void()> on_authenticated_;
   bool keep_alive_;
+  bool head_only_;        // HEAD: the GET response's head, no body
+  bool interim_allowed_;  // HTTP/1.1: a 1xx may precede the response
   bool streamed_ = false;
+  bool probed_ = false;
   int status_ = 0;
   std::string caller_;
 };
@@ -63,6 +71,13 @@ struct HttpServerOptions {
   std::string listen;  // HOST:PORT; PORT 0 picks a free port
   HttpLimits limits;
   std::size_t max_connections = 512;
+  // Of those, how many may be held by connections that have not sent an
+  // authenticated request: the rest is kept for analysts.
+  std::size_t max_unauthenticated = 384;
+  // After a refusal that stops reading a request (413…): how long and how
+  // much of the rest is read and discarded, so the client sees the answer.
+  std::chrono::milliseconds linger_timeout{5'000};
+  std::size_t linger_max_bytes = 64 * 1024 * 1024;
   std::string tls_cert_file;  // both empty: plain HTTP
   std::string tls_key_file;
   std::chrono::milliseconds drain_timeout{10'000};
@@ -92,7 +107,8 @@ class HttpServer {
   void request_stop() noexcept;
 
  private:
-  void serve_connection(int fd, std::string remote);
+  void serve_connection(int fd, std::string remote, ConnectionTable::Id slot);
+  void serve_requests(Connection& connection, ConnectionTable::Id slot, const std::string& remote);
   void answer_limit(Connection& connection, RequestReader::Outcome outcome, const std::string& remote);
 
   HttpServerOptions options_;
@@ -104,9 +120,7 @@ class HttpServer {
   std::string bound_;
   bool loopback_ = false;
 
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  std::size_t active_ = 0;
+  ConnectionTable connections_;
 };
 
 // Splits "host:port" or "[v6]:port"; throws ServerError.

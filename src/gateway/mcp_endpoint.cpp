@@ -6,8 +6,10 @@
 
 #include "gateway/header_values.h"
 #include "gateway/json_skim.h"
+#include "logging.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/protocol_era.h"
+#include "mcp/server.h"
 
 namespace fleetmcp::gateway {
 namespace {
@@ -79,14 +81,21 @@ std::string modern_header_mismatch(const HttpRequest& request, const mcp::Reques
   return {};
 }
 
+// Why a tools/call's params have no place for the caller; empty if they
+// have. Such a call is refused here: forwarded, the child would audit it
+// under its own default caller instead of the token's owner.
+std::string unnameable_caller(const json& params) {
+  if (!params.is_object()) return "params: required, with name and arguments";
+  if (const auto meta = params.find("_meta"); meta != params.end() && !meta->is_object())
+    return "params._meta: expected an object";
+  return {};
+}
+
 // The gateway alone names the caller: whatever the client put there goes.
+// `params` passed unnameable_caller().
 void set_caller(json& params, const std::string& caller) {
-  if (!params.is_object()) return;
   json& meta = params["_meta"];
-  if (!meta.is_object()) {
-    if (!meta.is_null()) return;  // a malformed _meta: the child refuses it
-    meta = json::object();
-  }
+  if (meta.is_null()) meta = json::object();
   meta[mcp::meta_key::caller] = caller;
 }
 
@@ -98,7 +107,7 @@ McpEndpoint::McpEndpoint(EndpointOptions options, const TokenStore& tokens, Chil
 void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
   if (request.path == "/healthz") {
     if (request.method != "GET" && request.method != "HEAD") {
-      channel.send({405, {{"Allow", "GET"}}, {}});
+      channel.send({405, {{"Allow", "GET, HEAD"}}, {}});
       return;
     }
     health(channel);
@@ -140,7 +149,7 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
                                               "Not Acceptable: accept application/json or text/event-stream")));
     return;
   }
-  if (const std::string type = request.header("Content-Type"); type.find("application/json") == std::string::npos) {
+  if (!iequals(media_type(request.header("Content-Type")), "application/json")) {
     channel.send(json_response(415, rpc_error(nullptr, error_code::invalid_request,
                                               "Unsupported Media Type: send Content-Type: application/json")));
     return;
@@ -151,8 +160,8 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
     return;
   }
   if (const auto* note = std::get_if<mcp::Notification>(&message)) {
-    if (note->method == "notifications/cancelled" && note->params.is_object() && note->params.contains("requestId"))
-      pool_.cancel(caller, note->params["requestId"], note->params.value("reason", "cancelled by the client"));
+    const auto cancel = note->method == "notifications/cancelled" ? mcp::read_cancellation(note->params) : std::nullopt;
+    if (cancel) pool_.cancel(caller, cancel->request_id, cancel->reason.empty() ? "cancelled by the client" : cancel->reason);
     channel.send({202, {}, {}});
     return;
   }
@@ -161,6 +170,14 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
     return;
   }
   const auto& rpc = std::get<mcp::Request>(message);
+  // A tools/call the gateway answers itself leaves its audit line here: no child sees it.
+  const auto audit_unrun = [&](const std::string& outcome, const std::string& error) {
+    if (rpc.method == "tools/call") write_unrun_call_audit_line(caller, rpc.params, outcome, error);
+  };
+  const auto refuse = [&](int status, const mcp::RpcError& error) {
+    audit_unrun("refused", error.message);
+    channel.send(json_response(status, mcp::error_response(rpc.id, error)));
+  };
 
   // Which era speaks: the header says, and the body must agree.
   const std::string header_version{trim_ows(request.header("MCP-Protocol-Version"))};
@@ -176,13 +193,13 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
     }
     if (mismatch.empty()) mismatch = modern_header_mismatch(request, rpc);
     if (!mismatch.empty()) {
-      channel.send(json_response(400, rpc_error(rpc.id, error_code::header_mismatch, "Header mismatch: " + mismatch)));
+      refuse(400, {error_code::header_mismatch, "Header mismatch: " + mismatch, nullptr});
       return;
     }
     if (rpc.method == "initialize") {
-      channel.send(json_response(404, rpc_error(rpc.id, error_code::method_not_found,
-                                                "Method not found: initialize (removed in protocol " +
-                                                    std::string(mcp::modern_version) + ")")));
+      refuse(404, {error_code::method_not_found,
+                   "Method not found: initialize (removed in protocol " + std::string(mcp::modern_version) + ")",
+                   nullptr});
       return;
     }
     // Over HTTP the header already chose the era, so even server/discover carries the envelope.
@@ -190,16 +207,20 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
       try {
         mcp::read_modern_envelope(rpc.params);
       } catch (const mcp::RpcException& refused) {
-        channel.send(json_response(400, mcp::error_response(rpc.id, refused.error())));
+        refuse(400, refused.error());
         return;
       }
     }
   } else if (!header_version.empty() && !mcp::is_legacy_version(header_version)) {
-    channel.send(json_response(
-        400, rpc_error(rpc.id, error_code::unsupported_protocol_version,
-                       "Unsupported protocol version: " + header_version,
-                       {{"supported", mcp::supported_versions()}, {"requested", header_version}})));
+    refuse(400, {error_code::unsupported_protocol_version, "Unsupported protocol version: " + header_version,
+                 {{"supported", mcp::supported_versions()}, {"requested", header_version}}});
     return;
+  }
+  if (rpc.method == "tools/call") {
+    if (const std::string why = unnameable_caller(rpc.params); !why.empty()) {
+      refuse(400, {error_code::invalid_params, why, nullptr});
+      return;
+    }
   }
 
   json forwarded = {{"jsonrpc", "2.0"}, {"id", rpc.id}, {"method", rpc.method}};
@@ -228,6 +249,7 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
       if (modern) status = modern_status(response);
       break;
     case PoolAnswer::Kind::busy:
+      audit_unrun("busy", "every worker is taken");
       if (streaming) {
         send_event(rpc_error(rpc.id, error_code::internal_error, "Server busy: every worker is taken; retry shortly"));
         return;
@@ -237,6 +259,7 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
                                  {{"Retry-After", "1"}}));
       return;
     case PoolAnswer::Kind::child_ended:
+      audit_unrun("worker ended", "the worker serving this call ended unexpectedly");
       response = dumped(rpc_error(rpc.id, error_code::internal_error,
                                      "The worker serving this request ended unexpectedly; it has been replaced, retry the request"));
       break;

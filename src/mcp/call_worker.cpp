@@ -31,10 +31,11 @@ void return_free_memory() {
 
 }  // namespace
 
-CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call,
-                       std::function<void()> call_starting)
+CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::size_t max_queued,
+                       std::function<void()> cancel_running_call, std::function<void()> call_starting)
     : server_(server),
       writer_(writer),
+      max_queued_(max_queued),
       cancel_running_call_(std::move(cancel_running_call)),
       call_starting_(std::move(call_starting)) {
   thread_ = std::thread([this] { run(); });
@@ -42,13 +43,15 @@ CallWorker::CallWorker(const Server& server, MessageWriter& writer, std::functio
 
 CallWorker::~CallWorker() { shutdown(); }
 
-void CallWorker::submit(PreparedCall call) {
+std::optional<PreparedCall> CallWorker::submit(PreparedCall call) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_) return std::nullopt;
+    if (queue_.size() >= max_queued_) return call;
     queue_.push_back(Job{std::move(call)});
   }
   wake_.notify_one();
+  return std::nullopt;
 }
 
 void CallWorker::cancel(const nlohmann::json& request_id, const std::string& reason) {

@@ -26,13 +26,15 @@ class CallWorker {
   // before each handler, in the same critical section that makes the call
   // cancellable: the database layer forgets the previous call's cancel there,
   // and keeps this call's cancel even when it lands between two statements.
-  CallWorker(const Server& server, MessageWriter& writer, std::function<void()> cancel_running_call,
-             std::function<void()> call_starting = nullptr);
+  // max_queued: calls that may wait behind the running one.
+  CallWorker(const Server& server, MessageWriter& writer, std::size_t max_queued,
+             std::function<void()> cancel_running_call, std::function<void()> call_starting = nullptr);
   ~CallWorker();
   CallWorker(const CallWorker&) = delete;
   CallWorker& operator=(const CallWorker&) = delete;
 
-  void submit(PreparedCall call);
+  // Queues the call; hands it back when max_queued calls are already waiting.
+  std::optional<PreparedCall> submit(PreparedCall call);
 
   // notifications/cancelled: a queued call is dropped, the running one is
   // flagged and interrupted; neither is answered. Unknown ids are ignored.
@@ -66,6 +68,7 @@ class CallWorker {
 
   const Server& server_;
   MessageWriter& writer_;
+  const std::size_t max_queued_;
   std::function<void()> cancel_running_call_;
   std::function<void()> call_starting_;
 

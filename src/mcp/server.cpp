@@ -63,6 +63,13 @@ json progress_token_of(const json& meta) {
 
 }  // namespace
 
+std::optional<CancelRequest> read_cancellation(const json& params) {
+  const json& given = object_or_empty(params);
+  auto id = given.find("requestId");
+  if (id == given.end() || !(id->is_string() || id->is_number_integer())) return std::nullopt;
+  return CancelRequest{*id, string_field(given, "reason")};
+}
+
 Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
                RefusedCallHook on_refused_call)
     : info_(std::move(info)),
@@ -83,22 +90,25 @@ std::string Server::caller_of(const json& params) const {
 
 Routed Server::route(const Message& message) {
   if (const auto* request = std::get_if<Request>(&message)) {
+    // Every refusal of a tools/call, at whichever check, is audited.
+    const auto refuse = [&](const RpcError& error) {
+      if (request->method == "tools/call" && on_refused_call_)
+        on_refused_call_(caller_of(request->params), request->params, error.message);
+      return Reply{error_response(request->id, error)};
+    };
     try {
       return route_request(*request);
     } catch (const RpcException& error) {
-      return Reply{error_response(request->id, error.error())};
+      return refuse(error.error());
     } catch (const std::exception& error) {
       spdlog::error("internal error answering {}: {}", request->method, error.what());
-      return Reply{error_response(request->id, {error_code::internal_error, "Internal error", nullptr})};
+      return refuse({error_code::internal_error, "Internal error", nullptr});
     }
   }
   if (const auto* note = std::get_if<Notification>(&message)) {
     if (note->method == "notifications/cancelled") {
-      // Malformed cancellations are to be ignored (cancellation.mdx, Error Handling).
-      const json& params = object_or_empty(note->params);
-      auto id = params.find("requestId");
-      if (id == params.end() || !(id->is_string() || id->is_number_integer())) return NoReply{};
-      return CancelRequest{*id, string_field(params, "reason")};
+      if (auto cancel = read_cancellation(note->params)) return std::move(*cancel);
+      return NoReply{};
     }
     spdlog::debug("notification {} needs no action", note->method);
     return NoReply{};
@@ -126,14 +136,7 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "initialize") return reply(initialize(request.params));
   if (request.method == "server/discover") return reply(discover());
   if (request.method == "tools/list") return reply(list_tools(era, request.params));
-  if (request.method == "tools/call") {
-    try {
-      return prepare_call(request, era);
-    } catch (const RpcException& refused) {
-      if (on_refused_call_) on_refused_call_(caller_of(request.params), request.params, refused.what());
-      throw;
-    }
-  }
+  if (request.method == "tools/call") return prepare_call(request, era);
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,

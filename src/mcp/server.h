@@ -43,7 +43,8 @@ struct CallerPolicy {
 };
 
 // Told of every tools/call refused before it reaches a tool (unknown tool,
-// malformed arguments), so the audit trail has one line per tools/call.
+// malformed params or arguments, the era checks), so the audit trail has one
+// line per tools/call.
 // Arguments: the caller, the request's params, the error message.
 using RefusedCallHook = std::function<void(const std::string&, const nlohmann::json&, const std::string&)>;
 
@@ -66,6 +67,12 @@ struct CancelRequest {
   std::string reason;
 };
 using Routed = std::variant<NoReply, Reply, PreparedCall, CancelRequest>;
+
+// The params of notifications/cancelled as the client meant them, or nullopt
+// when there is no usable requestId. A reason that is not a string is
+// dropped: a malformed cancellation is to be ignored, never an error
+// (cancellation.mdx, Error Handling).
+std::optional<CancelRequest> read_cancellation(const nlohmann::json& params);
 
 class Server {
  public:

@@ -43,6 +43,16 @@ void StdioTransport::finish_received_calls(CallWorker& worker, MessageWriter& wr
   }
 }
 
+void StdioTransport::submit_or_refuse(CallWorker& worker, MessageWriter& writer, PreparedCall call) {
+  const nlohmann::json id = call.id;
+  auto refused = worker.submit(std::move(call));
+  if (!refused) return;
+  const std::string error = "Server busy: " + std::to_string(options_.max_queued_calls) +
+                            " calls are already waiting; retry when one has been answered";
+  if (options_.call_refused) options_.call_refused(*refused, error);
+  writer.send(error_response(id, {error_code::internal_error, error, nullptr}));
+}
+
 StdioTransport::StdioTransport(Server& server, TransportOptions options)
     : server_(server), options_(std::move(options)) {
   if (pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -63,7 +73,7 @@ void StdioTransport::request_stop() noexcept {
 
 StdioTransport::StopReason StdioTransport::run(int input_fd, int output_fd) {
   MessageWriter writer(output_fd);
-  CallWorker worker(server_, writer, options_.cancel_running_call, options_.call_starting);
+  CallWorker worker(server_, writer, options_.max_queued_calls, options_.cancel_running_call, options_.call_starting);
   LineReader reader(input_fd, stop_pipe_[0], options_.max_message_bytes);
 
   StopReason reason = StopReason::end_of_input;
@@ -87,7 +97,7 @@ StdioTransport::StopReason StdioTransport::run(int input_fd, int output_fd) {
         if (is_blank(line)) break;
         Routed routed = server_.route(decode_line(line));
         if (auto* reply = std::get_if<Reply>(&routed)) writer.send(reply->message);
-        else if (auto* call = std::get_if<PreparedCall>(&routed)) worker.submit(std::move(*call));
+        else if (auto* call = std::get_if<PreparedCall>(&routed)) submit_or_refuse(worker, writer, std::move(*call));
         else if (auto* cancel = std::get_if<CancelRequest>(&routed)) worker.cancel(cancel->request_id, cancel->reason);
         break;
       }

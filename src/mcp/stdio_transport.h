@@ -17,7 +17,12 @@ class MessageWriter;
 
 struct TransportOptions {
   // Longer lines are answered with -32600 and skipped without being buffered.
-  std::size_t max_message_bytes = 16 * 1024 * 1024;
+  std::size_t max_message_bytes = 4 * 1024 * 1024;
+  // tools/call waiting behind the running one; more are answered "busy" at
+  // once, so a client cannot grow the queue (and memory) without bound.
+  std::size_t max_queued_calls = 64;
+  // Told of each call refused for a full queue (the audit line).
+  std::function<void(const PreparedCall&, const std::string& error)> call_refused;
   // Interrupts the running tools/call (the database layer's PQcancel). Called
   // from the reader thread on notifications/cancelled, end of input and stop.
   std::function<void()> cancel_running_call;
@@ -46,6 +51,7 @@ class StdioTransport {
 
  private:
   void finish_received_calls(CallWorker& worker, MessageWriter& writer, int output_fd);
+  void submit_or_refuse(CallWorker& worker, MessageWriter& writer, PreparedCall call);
 
   Server& server_;
   TransportOptions options_;

@@ -233,6 +233,11 @@ describe('fleetmcp gateway start-up rules', () => {
     await assert.rejects(startGateway({ env: { DATABASE_URL: demoDatabaseUrl() } }), /no tokens/);
   });
 
+  it('refuses a body cap larger than a child reads in one line', async () => {
+    await assert.rejects(startGateway({ args: ['--max-request-bytes', String(8 * 1024 * 1024)],
+      env: { DATABASE_URL: demoDatabaseUrl(), MCP_AUTH_TOKENS: `alice:${newToken()}` } }), /max-request-bytes .* at most/);
+  });
+
   it('refuses --insecure-no-auth on a non-loopback address', async () => {
     const gateway = startGatewayOn('0.0.0.0:0');
     const { code } = await gateway.exited;

@@ -373,11 +373,32 @@ def test_hostile_protocol_input():
     check("protocol: exit 0", server.exit_code() == 0)
 
 
+def test_queue_of_large_calls_is_bounded():
+    """400 calls of 1 MiB each behind a running one: the queue holds 64, the rest are answered busy at once."""
+    server = Server()
+    running = server.start("tools/call", {"name": "query", "arguments": {"sql": "SELECT pg_sleep(30)"}})
+    wait_until(lambda: backends_running("fleetmcp") > 0, limit=5)
+    big = "SELECT '" + "x" * (1024 * 1024) + "' AS pad LIMIT 0"
+    ids = [server.start("tools/call", {"name": "query", "arguments": {"sql": big}}) for _ in range(400)]
+    busy = [server.wait(i, limit=5) for i in ids[64:]]
+    check("queue: calls past the 64 queued are answered busy at once",
+          all(b is not None and b.get("error", {}).get("code") == -32603 and "busy" in b["error"]["message"] for b in busy),
+          json.dumps(next((b for b in busy if b is None or "error" not in b), None))[:160])
+    peak = server.peak_rss_kb()
+    check("queue: 400 queued 1 MiB calls keep VmHWM under 160 MB", 0 < peak < 160 * 1024, f"VmHWM {peak / 1024:.1f} MB")
+    server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": running}})
+    answered = sum(server.wait(i, limit=60) is not None for i in ids[:64])
+    check("queue: the 64 queued calls are answered once the running one is cancelled", answered == 64, f"{answered}/64")
+    server.proc.stdin.close()
+    check("queue: exit 0", server.exit_code() == 0)
+
+
 if __name__ == "__main__":
     tests = [test_cancel_ping_list_progress,
              test_eof_answers_received_calls, test_client_gone_mid_query,
              lambda: stop_mid_query("sigterm", lambda s: s.proc.send_signal(signal.SIGTERM)),
-             test_stdout_closed, test_database_down, test_hostile_protocol_input, test_reconnects,
+             test_stdout_closed, test_database_down, test_hostile_protocol_input, test_queue_of_large_calls_is_bounded,
+             test_reconnects,
              test_frozen_database]
     only = sys.argv[1:]
     for test in tests:

@@ -214,11 +214,82 @@ TEST_CASE("malformed heads are bad requests") {
       "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",   // negative
       "POST / HTTP/1.1\r\nContent-Length:\r\n\r\n",      // empty
       "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",  // overflows
+      "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n",          // two Host headers
+      "GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",          // even the same one twice
+      "GET / HTTP/1.1\r\nX-A: one\rX-B: two\r\n\r\n",           // a bare CR inside a value
+      "GET / HTTP/1.1\r\nX-A: trailing-cr\r\r\n\r\n",           // ... or at its end
+      "GET / HTTP/1.1\r\nX-A: bell\x07\r\n\r\n",               // another control byte
+      "GET / HTTP/1.1\r\nX-A: del\x7f\r\n\r\n",                // DEL
   };
   for (const char* head : heads) {
     CAPTURE(head);
     Wire wire;
     CHECK(wire.next_of(head) == Outcome::bad_request);
+  }
+}
+
+TEST_CASE("a NUL inside a header value is a bad request") {
+  Wire wire;
+  CHECK(wire.next_of(std::string("GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n", 28)) == Outcome::bad_request);
+  Wire tab;
+  HttpRequest request;
+  tab.send("GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n");
+  REQUIRE(tab.next(request) == Outcome::request);
+  CHECK(request.header("X-A") == "a\tb");
+}
+
+TEST_CASE("a media type is the Content-Type without its parameters") {
+  CHECK(media_type("application/json") == "application/json");
+  CHECK(media_type(" application/json ; charset=utf-8") == "application/json");
+  CHECK(media_type("text/plain; x=application/json") == "text/plain");
+  CHECK(media_type("application/json-seq") == "application/json-seq");
+  CHECK(media_type("") == "");
+}
+
+TEST_CASE("Expect: 100-continue is answered before the body, an unknown expectation with 417") {
+  Wire wire;
+  wire.send("POST /mcp HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  HttpRequest request;
+  std::thread client([&] {
+    char interim[64] = {};
+    const ssize_t got = recv(wire.client, interim, sizeof interim - 1, 0);
+    CHECK(std::string(interim, got > 0 ? static_cast<std::size_t>(got) : 0) == "HTTP/1.1 100 Continue\r\n\r\n");
+    wire.send("hello");
+  });
+  CHECK(wire.next(request) == Outcome::request);
+  client.join();
+  CHECK(request.body == "hello");
+
+  Wire too_large;  // the refusal comes at once, with no 100 before it
+  CHECK(too_large.next_of("POST /mcp HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 9999\r\n\r\n") ==
+        Outcome::body_too_large);
+  char byte;
+  CHECK(recv(too_large.client, &byte, 1, MSG_DONTWAIT) < 0);
+  Wire unknown;
+  CHECK(unknown.next_of("POST /mcp HTTP/1.1\r\nExpect: teapot\r\nContent-Length: 1\r\n\r\nx") ==
+        Outcome::expectation_failed);
+  CHECK(status_for(Outcome::expectation_failed) == 417);
+}
+
+TEST_CASE("next_by gives the first byte and the whole head one deadline") {
+  SUBCASE("silence ends quietly at the deadline") {
+    Wire wire;
+    HttpRequest request;
+    const auto started = Clock::now();
+    CHECK(wire.reader->next_by(request, Clock::now() + 100ms) == Outcome::closed);
+    CHECK(Clock::now() - started < 250ms);  // not idle_timeout (300 ms)
+  }
+  SUBCASE("a head that trickles in past it is a timeout, however fresh its first byte") {
+    Wire wire;
+    HttpRequest request;
+    std::thread client([&] {
+      std::this_thread::sleep_for(80ms);
+      wire.send("GET / HT");
+    });
+    const auto started = Clock::now();
+    CHECK(wire.reader->next_by(request, Clock::now() + 150ms) == Outcome::timeout);
+    CHECK(Clock::now() - started < 280ms);  // not the first byte + header_timeout (380 ms)
+    client.join();
   }
 }
 

@@ -1,6 +1,9 @@
 // Tests the dispatcher: both eras' handshakes and result shapes, tools/list,
 // tools/call outcomes, method and params errors, era locking, caller policy.
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -346,4 +349,46 @@ TEST_CASE_FIXTURE(Fixture, "tools/call is prepared for the worker with its progr
   CHECK(call.progress_token == "tok");
   CHECK(call.caller == "alice");
   CHECK(call.era == Era::modern);
+}
+
+TEST_CASE("every refused tools/call reaches the audit hook once, naming the trusted caller") {
+  const tools::ToolRegistry registry = test_registry();
+  std::vector<std::pair<std::string, std::string>> audited;  // caller, error
+  Server server(test_info(), registry, CallerPolicy{"gateway-os-user", true},
+                [&](const std::string& caller, const json&, const std::string& error) { audited.emplace_back(caller, error); });
+  const json bob = {{meta_key::caller, "bob"}};
+  const json refused[] = {
+      request(1, "tools/call"),                                            // no params at all
+      request(2, "tools/call", json::array({"whoami"})),                   // params an array
+      request(3, "tools/call", {{"name", "nope"}, {"_meta", bob}}),        // unknown tool
+      request(4, "tools/call", {{"name", "whoami"}, {"arguments", 1}, {"_meta", bob}}),  // arguments not an object
+      request(5, "tools/call", {{"name", "whoami"}, {"_meta", "bob"}}),    // _meta a string
+  };
+  for (const json& call : refused) {
+    CAPTURE(call.dump());
+    const std::size_t before = audited.size();
+    CHECK(server.handle(call)->contains("error"));
+    CHECK(audited.size() == before + 1);
+  }
+  CHECK(audited[2].first == "bob");
+  CHECK(audited[3].first == "bob");
+  CHECK(audited[1].second == "params: expected an object");
+  // Other methods' refusals are not tool calls.
+  CHECK(server.handle(request(6, "tools/list", json::array()))->contains("error"));
+  CHECK(audited.size() == 5);
+}
+
+TEST_CASE("a cancellation's reason that is not a string is dropped, the cancellation kept") {
+  for (const json& reason : {json(5), json::array(), json::object(), json(nullptr), json(true)}) {
+    CAPTURE(reason.dump());
+    const auto cancel = read_cancellation({{"requestId", "r1"}, {"reason", reason}});
+    REQUIRE(cancel.has_value());
+    CHECK(cancel->request_id == "r1");
+    CHECK(cancel->reason.empty());
+  }
+  for (const json& params : {json(nullptr), json::array({1}), json("x"), json{{"requestId", json::object()}},
+                            json{{"requestId", 1.5}}}) {
+    CAPTURE(params.dump());
+    CHECK_FALSE(read_cancellation(params).has_value());
+  }
 }

@@ -130,11 +130,23 @@ struct Session {
   StdioTransport::StopReason reason = StdioTransport::StopReason::end_of_input;
   std::string pending;
 
-  explicit Session(std::size_t max_message_bytes = 16 * 1024 * 1024)
-      : transport(server, TransportOptions{max_message_bytes, [this] { gate.cancel_hook(); }, [this] { gate.call_starting(); }}) {
+  std::vector<std::string> refused_calls;  // tool names told to call_refused
+
+  explicit Session(TransportOptions options = {}) : transport(server, with_hooks(std::move(options))) {
     REQUIRE(pipe(to_server) == 0);
     REQUIRE(pipe(from_server) == 0);
     runner = std::thread([this] { reason = transport.run(to_server[0], from_server[1]); });
+  }
+  TransportOptions with_hooks(TransportOptions options) {
+    options.cancel_running_call = [this] { gate.cancel_hook(); };
+    options.call_starting = [this] { gate.call_starting(); };
+    options.call_refused = [this](const PreparedCall& call, const std::string&) { refused_calls.push_back(call.tool->name); };
+    return options;
+  }
+  static TransportOptions capped_at(std::size_t max_message_bytes) {
+    TransportOptions options;
+    options.max_message_bytes = max_message_bytes;
+    return options;
   }
   ~Session() {
     close_input();
@@ -253,10 +265,10 @@ TEST_CASE("framing errors are answered on the wire and the session carries on") 
   CHECK(session.receive()["id"] == 10);
 }
 
-TEST_CASE("a line over the default 16 MiB cap is refused and the next line is served") {
+TEST_CASE("a line over the default 4 MiB cap is refused and the next line is served") {
   Session session;
   const std::string huge = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" +
-                           std::string(17 * 1024 * 1024, 'a') + "\"}}\n";
+                           std::string(4 * 1024 * 1024 + 1, 'a') + "\"}}\n";
   session.send_raw(huge);
   const json refused = session.receive();
   CHECK(refused["error"]["code"] == -32600);
@@ -266,7 +278,7 @@ TEST_CASE("a line over the default 16 MiB cap is refused and the next line is se
 }
 
 TEST_CASE("the cap is configurable") {
-  Session session(64);
+  Session session(Session::capped_at(64));
   session.send(request(1, "tools/call", {{"name", "fast"}, {"arguments", {{"n", std::string(100, 'x')}}}}));
   CHECK(session.receive()["error"]["code"] == -32600);
   session.send(request(2, "ping"));
@@ -283,6 +295,25 @@ TEST_CASE("quick requests are answered while a call runs; calls run one at a tim
   session.gate.release();
   CHECK(session.receive()["id"] == 1);
   CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("calls past the queue's bound are answered busy at once and reported, the queue kept") {
+  TransportOptions options;
+  options.max_queued_calls = 2;
+  Session session(options);
+  session.send(call(1, "gated"));
+  session.gate.wait_started(1);
+  for (int id = 2; id <= 5; ++id) session.send(call(id, "fast"));
+  for (int id = 4; id <= 5; ++id) {
+    const json busy = session.receive();
+    CHECK(busy["id"] == id);
+    CHECK(busy["error"]["code"] == -32603);
+    CHECK(std::string(busy["error"]["message"]).find("Server busy") != std::string::npos);
+  }
+  session.gate.release();
+  for (int id = 1; id <= 3; ++id) CHECK(session.receive()["id"] == id);
+  session.finish();
+  CHECK(session.refused_calls == std::vector<std::string>{"fast", "fast"});
 }
 
 TEST_CASE("cancelling a queued call removes it without a response") {
