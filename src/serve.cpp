@@ -51,7 +51,7 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   // under way: it waits for it (a few ms on a reachable database, bounded
   // for one that is not) so the instructions can name the zone and TimescaleDB.
   info.database_notes = [&config, &session] {
-    session.wait_for_background_connect(std::chrono::seconds(2));
+    session.wait_for_background_connect(std::chrono::seconds(1));
     return tools::database_instructions(config, session.facts());
   };
   info.each_request_stands_alone = trusted_gateway_child;
