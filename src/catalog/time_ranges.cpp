@@ -82,8 +82,12 @@ std::map<unsigned, TimeRange> time_ranges_in(pqxx::transaction_base& tx, const s
     if (hypertable != hypertables.end()) {
       // A hypertable is probed on its time column only, and only if an index leads with it.
       if (hypertable->second.time_column != probe.column) continue;
-      probe.first_chunk_end = hypertable->second.first_chunk_end;
-      probe.last_chunk_start = hypertable->second.last_chunk_start;
+      // Chunk bounds are timestamptz: exact for a timestamptz column only. For
+      // timestamp and date the whole index answers (still no scan).
+      if (probe.type == "timestamptz") {
+        probe.first_chunk_end = hypertable->second.first_chunk_end;
+        probe.last_chunk_start = hypertable->second.last_chunk_start;
+      }
     }
     ranges[oid].column = probe.column;
     probes.push_back(std::move(probe));
