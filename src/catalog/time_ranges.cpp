@@ -16,7 +16,7 @@ JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_am am ON am.oid = i.relam AND am.amname = 'btree'
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
 JOIN pg_type t ON t.oid = a.atttypid AND t.typname IN ('timestamptz', 'timestamp', 'date')
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'm') AND ($2::bigint IS NULL OR c.oid = $2::bigint)
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'm') AND ($2::bigint = 0 OR c.oid = $2::bigint)
   AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = c.oid)
   AND has_column_privilege(c.oid, a.attnum, 'SELECT')
 ORDER BY c.oid, a.attnum
@@ -72,9 +72,8 @@ std::map<unsigned, TimeRange> time_ranges_in(pqxx::transaction_base& tx, const s
                                              std::optional<unsigned> only_oid) {
   std::map<unsigned, TimeRange> ranges;
   std::vector<Probe> probes;
-  pqxx::params params{schema};
-  if (only_oid) params.append(static_cast<long long>(*only_oid));
-  else params.append();
+  // 0: every relation of the schema (no relation has oid 0).
+  const pqxx::params params{schema, static_cast<long long>(only_oid.value_or(0))};
   for (const auto& row : tx.exec(kIndexedTimeColumns, params)) {
     const unsigned oid = static_cast<unsigned>(row[0].as<long long>());
     auto hypertable = hypertables.find(oid);
