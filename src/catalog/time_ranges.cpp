@@ -73,7 +73,7 @@ std::map<unsigned, TimeRange> time_ranges_in(pqxx::transaction_base& tx, const s
   std::map<unsigned, TimeRange> ranges;
   std::vector<Probe> probes;
   // 0: every relation of the schema (no relation has oid 0).
-  const pqxx::params params{schema, static_cast<long long>(only_oid.value_or(0))};
+  const pqxx::params params{schema, std::to_string(only_oid.value_or(0))};
   for (const auto& row : tx.exec(kIndexedTimeColumns, params)) {
     const unsigned oid = static_cast<unsigned>(row[0].as<long long>());
     auto hypertable = hypertables.find(oid);
