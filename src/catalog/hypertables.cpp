@@ -35,7 +35,16 @@ LEFT JOIN LATERAL (
   FROM timescaledb_information.chunks ch
   WHERE ch.hypertable_schema = h.hypertable_schema AND ch.hypertable_name = h.hypertable_name
 ) k ON true
-WHERE h.hypertable_schema = $1 AND has_any_column_privilege(c.oid, 'SELECT')
+WHERE h.hypertable_schema = $1 AND ($2 = '' OR h.hypertable_name = $2) AND has_any_column_privilege(c.oid, 'SELECT')
+)SQL";
+
+// What the schema holds, from TimescaleDB's catalog tables (readable by
+// PUBLIC): whether the documented views are worth reading at all.
+constexpr const char* kPresenceQuery = R"SQL(
+SELECT EXISTS (SELECT FROM _timescaledb_catalog.hypertable
+               WHERE schema_name = $1 AND ($2 = '' OR table_name = $2)),
+       EXISTS (SELECT FROM _timescaledb_catalog.continuous_agg
+               WHERE user_view_schema = $1 AND ($2 = '' OR user_view_name = $2))
 )SQL";
 
 constexpr const char* kContinuousAggregatesQuery = R"SQL(
@@ -46,7 +55,7 @@ JOIN pg_namespace n ON n.nspname = a.view_schema
 JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = a.view_name
 JOIN pg_namespace mn ON mn.nspname = a.materialization_hypertable_schema
 JOIN pg_class m ON m.relnamespace = mn.oid AND m.relname = a.materialization_hypertable_name
-WHERE a.view_schema = $1
+WHERE a.view_schema = $1 AND ($2 = '' OR a.view_name = $2)
 )SQL";
 
 std::optional<long long> optional_integer(const pqxx::field& field) {
@@ -71,9 +80,9 @@ json Hypertable::summary() const {
 
 namespace {
 
-std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const std::string& schema) {
+std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const pqxx::params& where) {
   std::map<unsigned, Hypertable> found;
-  for (const auto& row : tx.exec(kHypertablesQuery, pqxx::params{schema})) {
+  for (const auto& row : tx.exec(kHypertablesQuery, where)) {
     Hypertable table;
     table.name = row[1].c_str();
     table.time_column = row[2].c_str();
@@ -94,9 +103,9 @@ std::map<unsigned, Hypertable> hypertables_in(pqxx::transaction_base& tx, const 
 }
 
 std::map<unsigned, ContinuousAggregate> continuous_aggregates_in(pqxx::transaction_base& tx,
-                                                                 const std::string& schema) {
+                                                                 const pqxx::params& where) {
   std::map<unsigned, ContinuousAggregate> found;
-  for (const auto& row : tx.exec(kContinuousAggregatesQuery, pqxx::params{schema}))
+  for (const auto& row : tx.exec(kContinuousAggregatesQuery, where))
     found.emplace(static_cast<unsigned>(row[0].as<long long>()),
                   ContinuousAggregate{row[1].c_str(), row[2].c_str(), row[3].as<bool>(),
                                       static_cast<unsigned>(row[4].as<long long>())});
@@ -105,9 +114,15 @@ std::map<unsigned, ContinuousAggregate> continuous_aggregates_in(pqxx::transacti
 
 }  // namespace
 
-TimescaleSchema read_timescale_schema(pqxx::transaction_base& tx, const std::string& schema) {
+TimescaleSchema read_timescale_schema(pqxx::transaction_base& tx, const std::string& schema,
+                                      const std::string& only_name) {
   if (!timescaledb_present(tx)) return {};
-  return {hypertables_in(tx, schema), continuous_aggregates_in(tx, schema)};
+  const pqxx::params where{schema, only_name};
+  pqxx::row present = tx.exec(kPresenceQuery, where).one_row();
+  TimescaleSchema found;
+  if (present[0].as<bool>()) found.hypertables = hypertables_in(tx, where);
+  if (present[1].as<bool>()) found.continuous_aggregates = continuous_aggregates_in(tx, where);
+  return found;
 }
 
 }  // namespace fleetmcp::catalog

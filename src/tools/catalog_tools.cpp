@@ -187,7 +187,7 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
     if (!info[1].is_null()) totals.own_rows = info[1].as<long long>();
     if (!info[2].is_null()) totals.own_bytes = info[2].as<long long>();
     totals.read_children(info, 3);
-    const auto timescale = catalog::read_timescale_schema(tx, relation.schema);
+    const auto timescale = catalog::read_timescale_schema(tx, relation.schema, relation.name);
     describe_timescale_kind(answer, relation.oid, timescale, tx, totals);
     const auto ranges = catalog::time_ranges_in(tx, relation.schema, timescale.hypertables, relation.oid);
     if (auto range = ranges.find(relation.oid); range != ranges.end()) answer["time_range"] = range->second.to_json();
