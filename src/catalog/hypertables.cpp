@@ -13,10 +13,21 @@ using nlohmann::json;
 // table); with compression on, TimescaleDB's functions are the only ones that
 // see the compressed rows.
 constexpr const char* kHypertablesQuery = R"SQL(
+WITH k AS (  -- the chunks view costs ~6 ms a query: read it once for all the hypertables
+  SELECT ch.hypertable_name,
+         count(*) FILTER (WHERE ch.is_compressed) AS compressed,
+         coalesce(min(ch.range_end)::text, min(ch.range_end_integer)::text) AS first_end,
+         coalesce(max(ch.range_start)::text, max(ch.range_start_integer)::text) AS last_start,
+         coalesce(to_jsonb(min(ch.range_start)), to_jsonb(min(ch.range_start_integer))) AS first_start,
+         coalesce(to_jsonb(max(ch.range_end)), to_jsonb(max(ch.range_end_integer))) AS last_end
+  FROM timescaledb_information.chunks ch
+  WHERE ch.hypertable_schema = $1 AND ($2 = '' OR ch.hypertable_name = $2)
+  GROUP BY ch.hypertable_name
+)
 SELECT c.oid::bigint, h.hypertable_name::text, d.column_name::text, t.typname::text,
        coalesce(d.time_interval::text, d.integer_interval::text, ''),
        h.num_chunks, h.compression_enabled,
-       k.compressed, coalesce(k.first_end, ''), coalesce(k.last_start, ''),
+       coalesce(k.compressed, 0), coalesce(k.first_end, ''), coalesce(k.last_start, ''),
        to_json(k.first_start)::text, to_json(k.last_end)::text,
        CASE WHEN h.compression_enabled THEN approximate_row_count(c.oid) END,
        CASE WHEN h.compression_enabled THEN hypertable_size(c.oid) END
@@ -26,15 +37,7 @@ JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = h.hypertable_name
 JOIN timescaledb_information.dimensions d
   ON d.hypertable_schema = h.hypertable_schema AND d.hypertable_name = h.hypertable_name AND d.dimension_number = 1
 JOIN pg_type t ON t.oid = d.column_type
-LEFT JOIN LATERAL (
-  SELECT count(*) FILTER (WHERE ch.is_compressed) AS compressed,
-         coalesce(min(ch.range_end)::text, min(ch.range_end_integer)::text) AS first_end,
-         coalesce(max(ch.range_start)::text, max(ch.range_start_integer)::text) AS last_start,
-         coalesce(to_jsonb(min(ch.range_start)), to_jsonb(min(ch.range_start_integer))) AS first_start,
-         coalesce(to_jsonb(max(ch.range_end)), to_jsonb(max(ch.range_end_integer))) AS last_end
-  FROM timescaledb_information.chunks ch
-  WHERE ch.hypertable_schema = h.hypertable_schema AND ch.hypertable_name = h.hypertable_name
-) k ON true
+LEFT JOIN k ON k.hypertable_name = h.hypertable_name
 WHERE h.hypertable_schema = $1 AND ($2 = '' OR h.hypertable_name = $2) AND has_any_column_privilege(c.oid, 'SELECT')
 )SQL";
 
