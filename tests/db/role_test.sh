@@ -106,6 +106,13 @@ out=$(ro -c "SHOW statement_timeout"); status=$?
 expect_output "statement_timeout = 30s" 30s "$out" "$status"
 out=$(ro -c "SHOW idle_in_transaction_session_timeout"); status=$?
 expect_output "idle_in_transaction_session_timeout = 1min" 1min "$out" "$status"
+out=$(ro -c "SHOW temp_file_limit"); status=$?
+expect_output "temp_file_limit = 1GB" 1GB "$out" "$status"
+out=$(ro -c "SET temp_file_limit = -1"); status=$?
+expect_refused "the role cannot lift temp_file_limit" "permission denied" "$out" "$status"
+# The sort that wrote 1.24 GB of temp files in 5 s with no limit.
+out=$(ro -c "SELECT count(*) FROM (SELECT g FROM generate_series(1, 300000000) g ORDER BY g DESC OFFSET 0) s"); status=$?
+expect_refused "a sort spilling past 1GB is stopped" "temporary file size exceeds temp_file_limit" "$out" "$status"
 
 echo "# default privileges: objects created later are readable without re-running the role SQL"
 probe="role_test_later_$$"
