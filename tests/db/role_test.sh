@@ -178,5 +178,18 @@ else
 fi
 admin -c "DROP DATABASE $scratch_db" >/dev/null
 
+echo "# the opt-in hardening SQL (applied, checked and rolled back: it changes PUBLIC)"
+hardened() {  # statements run in the hardening's transaction, before it is rolled back
+  sed "s/^COMMIT;/$1/" "$FLEETMCP_ROOT/sql/analytics_ro_hardening.sql" | admin 2>&1 | grep -v '^psql:.*NOTICE'
+}
+out=$(hardened "SET ROLE analytics_ro; SELECT pg_notify('c', 'x');")
+expect_refused "hardened: analytics_ro cannot notify" "permission denied for function pg_notify" "$out" 1
+out=$(hardened "SET ROLE analytics_ro; SELECT count(*) FROM pg_stat_activity;")
+expect_refused "hardened: analytics_ro cannot read pg_stat_activity" "permission denied for view pg_stat_activity" "$out" 1
+out=$(hardened "SET ROLE tracksolid_owner; SELECT pg_try_advisory_xact_lock(1), count(*) > 0 FROM pg_stat_activity;" | tail -n 2 | head -n 1)
+expect_output "hardened: the owning role keeps advisory locks and pg_stat_activity" "t|t" "$out" 0
+out=$(ro -c "SELECT has_function_privilege('pg_notify(text,text)', 'EXECUTE')"); status=$?
+expect_output "the hardening is opt-in: without it analytics_ro still may" t "$out" "$status"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
