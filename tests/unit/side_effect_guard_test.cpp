@@ -26,6 +26,15 @@ TEST_CASE("side effects: each spelling of a call resolves to the function's name
     CHECK_MESSAGE(reason_for(sql) == "pg_notify() is refused before it runs: it sends a notification", sql);
 }
 
+TEST_CASE("side effects: SQL smuggled in a string or a Unicode-escaped name is refused") {
+  CHECK(reason_for("SELECT query_to_xml('SELECT pg_notify(''c'', ''x'')', true, false, '')")
+            .starts_with("query_to_xml() is refused before it runs: it runs SQL given as text"));
+  CHECK(reason_for("SELECT * FROM ts_stat('SELECT pg_advisory_lock(1)::text::tsvector')").starts_with("ts_stat() is refused"));
+  CHECK(reason_for("SELECT U&\"\\0070g_notify\"('c', 'x')") ==
+        "a function name in U&\"…\" form is refused before it runs: spell it plainly");
+  CHECK_FALSE(find_side_effect("SELECT U&\"d\\0061ta\" FROM t").has_value());
+}
+
 TEST_CASE("side effects: the families of PostgreSQL 15 functions are refused") {
   for (const char* name : {"pg_logical_emit_message", "txid_current", "pg_current_xact_id", "pg_advisory_lock",
                            "pg_advisory_xact_lock_shared", "pg_try_advisory_lock", "pg_cancel_backend",
