@@ -64,6 +64,14 @@ SET LOCAL fleetmcp.ro_password = '';
 ALTER ROLE analytics_ro SET default_transaction_read_only = on;
 ALTER ROLE analytics_ro SET statement_timeout = '30s';
 ALTER ROLE analytics_ro SET idle_in_transaction_session_timeout = '60s';
+-- Temp files survive no rollback of ours but fill the server's disk while a
+-- query runs: a 5-second sort of generate_series(1, 300000000) wrote 1.24 GB
+-- of them with the default -1 (no limit). 1GB is far above what an analyst's
+-- sort or hash of the demo's largest table spills, and small beside the data
+-- disk. temp_file_limit is superuser-only (PGC_SUSET), so only this ALTER ROLE
+-- (run by a superuser) can set it: a connection's options cannot, and the
+-- role cannot SET it back.
+ALTER ROLE analytics_ro SET temp_file_limit = '1GB';
 
 DO $grants$
 DECLARE

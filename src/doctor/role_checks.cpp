@@ -125,7 +125,7 @@ Check check_session_defaults(pqxx::transaction_base& tx) {
   std::map<std::string, std::string> settings;
   for (const auto& row : tx.exec("SELECT name, setting FROM pg_settings WHERE name IN "
                                  "('default_transaction_read_only', 'statement_timeout', "
-                                 "'idle_in_transaction_session_timeout')",
+                                 "'idle_in_transaction_session_timeout', 'temp_file_limit')",
                                  pqxx::params{}))
     settings[row[0].c_str()] = row[1].c_str();
   const std::string role = ident(current_role(tx));
@@ -144,9 +144,19 @@ Check check_session_defaults(pqxx::transaction_base& tx) {
   };
   check_limit("statement_timeout", 30'000);
   check_limit("idle_in_transaction_session_timeout", 60'000);
+  // temp_file_limit is in kB; -1 is no limit. Superuser-only, so the role's
+  // setting is the only place it can come from.
+  constexpr long temp_limit_kb = 1024L * 1024L;
+  long temp_kb = std::stol(settings["temp_file_limit"]);
+  if (temp_kb < 0 || temp_kb > temp_limit_kb) {
+    problems.push_back("temp_file_limit is " + (temp_kb < 0 ? std::string{"-1 (no limit)"} : std::to_string(temp_kb) + "kB") +
+                       ", more than 1GB");
+    fixes.push_back("ALTER ROLE " + role + " SET temp_file_limit = '1GB';");
+  }
   std::string found = "default_transaction_read_only " + settings["default_transaction_read_only"] +
                       ", statement_timeout " + settings["statement_timeout"] + " ms, " +
-                      "idle_in_transaction_session_timeout " + settings["idle_in_transaction_session_timeout"] + " ms";
+                      "idle_in_transaction_session_timeout " + settings["idle_in_transaction_session_timeout"] + " ms, " +
+                      "temp_file_limit " + settings["temp_file_limit"] + " kB";
   if (problems.empty()) return Check::pass(title, found);
   return Check::fail(title, joined(problems, "; ") + " (fleetmcp sets its own per connection, but the role is the safety net)",
                      "run as a superuser, then reconnect:\n" + joined(fixes, "\n"));

@@ -2,6 +2,7 @@
 
 #include "db/error_report.h"
 #include "db/query_runner.h"
+#include "side_effects/side_effect_guard.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
 #include "tools/bind_parameters.h"
@@ -56,6 +57,7 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   json facts = {{"sql", sql}, {"analyze", analyze}};
 
   sql::Verdict query = sql::classify(sql);
+  side_effects::refuse_side_effects(query, sql);
   if (!query.allowed) return refusal(sql, query, std::move(facts));
   if (query.kind == sql::StatementKind::Explain) {
     query.allowed = false;

@@ -2,6 +2,7 @@
 
 #include "db/error_report.h"
 #include "db/query_runner.h"
+#include "side_effects/side_effect_guard.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
 #include "tools/bind_parameters.h"
@@ -75,6 +76,7 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
     return run_guarded(env, std::move(request), context, std::move(facts));
   }
   sql::Verdict verdict = sql::classify(sql);
+  side_effects::refuse_side_effects(verdict, sql);
   if (!verdict.allowed) {
     ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason + "\n" +
                                            db::caret_context(sql, verdict.error_offset));

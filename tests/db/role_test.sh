@@ -106,6 +106,13 @@ out=$(ro -c "SHOW statement_timeout"); status=$?
 expect_output "statement_timeout = 30s" 30s "$out" "$status"
 out=$(ro -c "SHOW idle_in_transaction_session_timeout"); status=$?
 expect_output "idle_in_transaction_session_timeout = 1min" 1min "$out" "$status"
+out=$(ro -c "SHOW temp_file_limit"); status=$?
+expect_output "temp_file_limit = 1GB" 1GB "$out" "$status"
+out=$(ro -c "SET temp_file_limit = -1"); status=$?
+expect_refused "the role cannot lift temp_file_limit" "permission denied" "$out" "$status"
+# The sort that wrote 1.24 GB of temp files in 5 s with no limit.
+out=$(ro -c "SELECT count(*) FROM (SELECT g FROM generate_series(1, 300000000) g ORDER BY g DESC OFFSET 0) s"); status=$?
+expect_refused "a sort spilling past 1GB is stopped" "temporary file size exceeds temp_file_limit" "$out" "$status"
 
 echo "# default privileges: objects created later are readable without re-running the role SQL"
 probe="role_test_later_$$"
@@ -170,6 +177,19 @@ else
   fail "role SQL skips missing schemas with a NOTICE" "exit $status: $out"
 fi
 admin -c "DROP DATABASE $scratch_db" >/dev/null
+
+echo "# the opt-in hardening SQL (applied, checked and rolled back: it changes PUBLIC)"
+hardened() {  # statements run in the hardening's transaction, before it is rolled back
+  sed "s/^COMMIT;/$1/" "$FLEETMCP_ROOT/sql/analytics_ro_hardening.sql" | admin 2>&1 | grep -v '^psql:.*NOTICE'
+}
+out=$(hardened "SET ROLE analytics_ro; SELECT pg_notify('c', 'x');")
+expect_refused "hardened: analytics_ro cannot notify" "permission denied for function pg_notify" "$out" 1
+out=$(hardened "SET ROLE analytics_ro; SELECT count(*) FROM pg_stat_activity;")
+expect_refused "hardened: analytics_ro cannot read pg_stat_activity" "permission denied for view pg_stat_activity" "$out" 1
+out=$(hardened "SET ROLE tracksolid_owner; SELECT pg_try_advisory_xact_lock(1), count(*) > 0 FROM pg_stat_activity;" | tail -n 2 | head -n 1)
+expect_output "hardened: the owning role keeps advisory locks and pg_stat_activity" "t|t" "$out" 0
+out=$(ro -c "SELECT has_function_privilege('pg_notify(text,text)', 'EXECUTE')"); status=$?
+expect_output "the hardening is opt-in: without it analytics_ro still may" t "$out" "$status"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -70,9 +70,9 @@ CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'
 SELECT reporting.refresh_v_trips()
 -- expect: read-only transaction
 SELECT * FROM reporting.refresh_v_trips()
--- expect: "row_count":1
+-- expect: lo_create() is refused before it runs: it works on large objects
 SELECT lo_create(0)
--- expect: "row_count":1
+-- expect: lo_from_bytea() is refused before it runs
 SELECT lo_from_bytea(0, 'x')
 
 -- Sequences
@@ -92,7 +92,7 @@ SELECT nextval('tracksolid.events_event_id_seq') FROM generate_series(1, 100)
 SELECT * FROM infrastructure.service_credentials
 -- expect: permission denied for schema infrastructure
 TABLE infrastructure.service_credentials
--- expect: permission denied for schema infrastructure
+-- expect: query_to_xml() is refused before it runs: it runs SQL given as text
 SELECT query_to_xml('SELECT * FROM infrastructure.service_credentials', true, true, '')
 -- expect: permission denied for table pg_authid
 SELECT rolname, rolpassword FROM pg_authid
@@ -115,15 +115,15 @@ SELECT * FROM pg_read_binary_file('PG_VERSION')
 SELECT pg_ls_dir('.')
 -- expect: permission denied for function pg_stat_file
 SELECT pg_stat_file('PG_VERSION')
--- expect: permission denied for function lo_import
+-- expect: lo_import() is refused before it runs
 SELECT lo_import('/etc/passwd')
--- expect: permission denied for function lo_export
+-- expect: lo_export() is refused before it runs
 SELECT lo_export(1, '/tmp/fleetmcp-stolen')
 -- expect: COPY is not allowed
 COPY (SELECT 1) TO PROGRAM 'touch /tmp/fleetmcp-pwned'
 -- expect: COPY is not allowed
 COPY fuel.records FROM PROGRAM 'id'
--- expect: permission denied for function pg_reload_conf
+-- expect: pg_reload_conf() is refused before it runs: it signals the server
 SELECT pg_reload_conf()
 
 -- Procedural code
@@ -143,17 +143,17 @@ SELECT * FROM fuel.records FOR NO KEY UPDATE SKIP LOCKED
 WITH d AS (SELECT * FROM tracksolid.devices FOR KEY SHARE) SELECT count(*) FROM d
 -- expect: LOCK is not allowed
 LOCK TABLE fuel.records IN ACCESS EXCLUSIVE MODE
--- expect: "row_count":1
+-- expect: pg_advisory_lock() is refused before it runs: it takes an advisory lock
 SELECT pg_advisory_lock(1), pg_try_advisory_lock(2)
--- expect: "row_count":1
+-- expect: pg_advisory_xact_lock() is refused before it runs
 SELECT pg_advisory_xact_lock(3)
 
 -- Signalling other backends
--- expect: permission denied to terminate process || must be a superuser to terminate superuser process
+-- expect: pg_terminate_backend() is refused before it runs: it signals another session
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres'
--- expect: permission denied to cancel query || must be a superuser to cancel superuser query
+-- expect: pg_cancel_backend() is refused before it runs: it signals another session
 SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres'
--- expect: lost the database connection || terminating connection
+-- expect: pg_terminate_backend() is refused before it runs
 SELECT pg_terminate_backend(pg_backend_pid())
 
 -- LISTEN / NOTIFY / PREPARE and other session commands
@@ -161,7 +161,7 @@ SELECT pg_terminate_backend(pg_backend_pid())
 LISTEN fleet_channel
 -- expect: NOTIFY is not allowed
 NOTIFY fleet_channel, 'hello'
--- expect: read-only transaction || "row_count":1
+-- expect: pg_notify() is refused before it runs: it sends a notification
 SELECT pg_notify('fleet_channel', 'hello')
 -- expect: PREPARE is not allowed
 PREPARE stolen AS SELECT * FROM fuel.records
@@ -218,7 +218,7 @@ SELECT reporting.refresh_v_trips()
 SELECT g, repeat('y', 1000) FROM generate_series(1, 1000000) g
 -- expect: "cells_cut":1
 SELECT repeat('x', 10000000)
--- expect: "truncated_reason":"rows"
+-- expect: "truncated_reason":"rows" || temporary file size exceeds temp_file_limit
 -- args: {"max_rows": 10000}
 SELECT * FROM generate_series(1, 100000000)
 -- expect: canceling statement due to statement timeout
@@ -237,3 +237,32 @@ WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) 
 -- tool: explain
 -- args: {"analyze": true, "timeout_s": 1}
 SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b
+
+-- Side effects outside the transaction, in every spelling (src/side_effects/)
+-- expect: pg_notify() is refused before it runs
+SELECT "pg_notify"('fleet_channel', 'quoted')
+-- expect: pg_notify() is refused before it runs
+SELECT pg_catalog.PG_NOTIFY('fleet_channel', 'qualified')
+-- expect: pg_notify() is refused before it runs
+WITH n AS (SELECT pg_notify('fleet_channel', 'cte')) SELECT * FROM n
+-- expect: pg_notify() is refused before it runs
+SELECT * FROM (SELECT "pg_catalog"."pg_notify"('fleet_channel', 'subquery')) s
+-- expect: pg_logical_emit_message() is refused before it runs: it writes a WAL message
+SELECT pg_logical_emit_message(false, 'fleet', 'x')
+-- expect: txid_current() is refused before it runs: it assigns a transaction id
+SELECT txid_current()
+-- expect: pg_current_xact_id() is refused before it runs
+SELECT pg_catalog.pg_current_xact_id()
+-- expect: pg_try_advisory_xact_lock_shared() is refused before it runs
+SELECT pg_try_advisory_xact_lock_shared(7)
+-- expect: pg_create_physical_replication_slot() is refused before it runs
+SELECT pg_create_physical_replication_slot('fleet')
+-- expect: pg_switch_wal() is refused before it runs
+SELECT pg_switch_wal()
+-- expect: pg_notify() is refused before it runs
+-- tool: explain
+SELECT pg_notify('fleet_channel', 'explained')
+-- expect: pg_stat_activity is refused before it runs: it shows other sessions' query text
+SELECT query FROM pg_catalog.pg_stat_activity
+-- expect: pg_stat_get_activity() is refused before it runs
+SELECT * FROM pg_stat_get_activity(NULL)

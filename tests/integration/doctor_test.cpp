@@ -112,6 +112,7 @@ TEST_CASE("doctor: every check passes as analytics_ro with the complete schema l
                             "materialized views granted", "default privileges", "no access outside", "TimescaleDB",
                             "time zone"})
     CHECK_MESSAGE(run.output.find(std::string{"✔ "} + title) != std::string::npos, "no ✔ for " << title);
+  CHECK(run.output.find("temp_file_limit 1048576 kB") != std::string::npos);
   CHECK(run.output.find(":****@") != std::string::npos);  // the password is masked
   CHECK(run.output.find("infrastructure") != std::string::npos);
   CHECK(run.output.find("TLS not in use") != std::string::npos);
@@ -151,6 +152,9 @@ TEST_CASE("doctor: the superuser fails the role checks, each with a fix") {
   CHECK(run.output.find("✘ cannot write anywhere") != std::string::npos);
   CHECK(run.output.find("✘ session defaults") != std::string::npos);
   CHECK(run.output.find("ALTER ROLE \"postgres\" SET default_transaction_read_only = on;") != std::string::npos);
+  // The superuser has no temp_file_limit (-1): a hostile sort could fill the disk.
+  CHECK(run.output.find("temp_file_limit is -1 (no limit), more than 1GB") != std::string::npos);
+  CHECK(run.output.find("ALTER ROLE \"postgres\" SET temp_file_limit = '1GB';") != std::string::npos);
   CHECK(run.output.find("fix: connect as the read-only role analytics_ro") != std::string::npos);
 }
 

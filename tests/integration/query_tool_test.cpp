@@ -143,7 +143,7 @@ TEST_CASE("sample_table returns n rows through the same pipeline") {
 
 TEST_CASE("the session is reset between calls: advisory locks do not survive") {
   Toolbox box;
-  box.data("query", {{"sql", "SELECT pg_advisory_lock(4242)"}});
+  CHECK(box.call("query", {{"sql", "SELECT pg_advisory_lock(4242)"}}).is_error);  // refused before it runs
   json held = box.data("query", {{"sql", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"}});
   CHECK(held["rows"][0][0] == 0);
 }

@@ -2,7 +2,9 @@
 // the READ ONLY transaction with the guard and cursor off (as the owning role,
 // which may write), and the analytics_ro role in a read-write transaction.
 // Then: session state a statement could leave behind does not reach the next call.
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "admin_database.h"
 #include "db/error_report.h"
@@ -173,8 +175,8 @@ TEST_CASE("session state does not survive to the next call") {
     CHECK(value("SELECT current_setting('default_transaction_read_only')") == "on");
     CHECK(value("SELECT current_setting('transaction_read_only')") == "on");
   }
-  SUBCASE("advisory locks are released") {
-    box.data("query", {{"sql", "SELECT pg_advisory_lock(42), pg_try_advisory_lock(43)"}});
+  SUBCASE("advisory locks are released (without the side-effect guard, which refuses them)") {
+    unguarded.data("query", {{"sql", "SELECT pg_advisory_lock(42), pg_try_advisory_lock(43)"}});
     CHECK(value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()") == 0);
   }
   SUBCASE("LISTEN, PREPARE and temp tables are refused by the guard and, without it, by the cursor") {
@@ -198,4 +200,37 @@ TEST_CASE("session state does not survive to the next call") {
     CHECK(value("SELECT to_regclass('pg_temp.scratch') IS NULL") == true);
     CHECK(value("SELECT current_setting('application_name')") != "hijacked");
   }
+}
+
+// What the rollback leaves behind, measured as the superuser around each call:
+// WAL written and advisory locks held. Without the guard both are there; with
+// it the call is refused by name before it runs, and both are nil.
+TEST_CASE("calls with effects outside the transaction are refused before they run") {
+  Toolbox box;
+  Toolbox unguarded = guard_off_toolbox();
+  AdminDatabase admin;
+  pqxx::nontransaction watch{admin.connection()};
+  auto wal_written_by = [&](Toolbox& toolbox, const char* sql) {
+    auto before = watch.query_value<std::string>("SELECT pg_current_wal_insert_lsn()::text");
+    toolbox.call("query", {{"sql", sql}});
+    return watch.query_value<long>("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), " + watch.quote(before) + ")");
+  };
+  const char* message = "SELECT pg_logical_emit_message(false, 'fleet', repeat('x', 10000))";
+  CHECK(wal_written_by(unguarded, message) >= 10000);
+  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", message}});
+  CHECK(refused.is_error);
+  CHECK(refused.text.find("pg_logical_emit_message() is refused before it runs") != std::string::npos);
+  CHECK(wal_written_by(box, message) == 0);
+
+  // Held while the call runs: pg_sleep keeps the (unguarded) call open while we look.
+  const char* lock = "SELECT pg_advisory_xact_lock(4343), pg_sleep(1)";
+  auto locks_during = [&](Toolbox& toolbox) {
+    std::thread call{[&] { toolbox.call("query", {{"sql", lock}}); }};
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    long held = watch.query_value<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4343");
+    call.join();
+    return held;
+  };
+  CHECK(locks_during(unguarded) == 1);
+  CHECK(locks_during(box) == 0);
 }
