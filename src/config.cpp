@@ -71,6 +71,9 @@ void load_environment(Config& config) {
   if (auto v = env("MCP_MAX_ROWS")) config.max_rows = parse_positive<std::size_t>(*v, "MCP_MAX_ROWS");
   if (auto v = env("MCP_MAX_BYTES")) config.max_bytes = parse_positive<std::size_t>(*v, "MCP_MAX_BYTES");
   if (auto v = env("MCP_MAX_CELL")) config.max_cell_bytes = parse_positive<std::size_t>(*v, "MCP_MAX_CELL");
+  if (auto v = env("MCP_MAX_COST")) config.max_cost = parse_positive<std::uint64_t>(*v, "MCP_MAX_COST");
+  if (auto v = env("MCP_MAX_PLAN_ROWS"))
+    config.max_plan_rows = parse_positive<std::uint64_t>(*v, "MCP_MAX_PLAN_ROWS");
   if (auto v = env("MCP_STATEMENT_TIMEOUT"))
     config.statement_timeout_s = parse_positive<int>(*v, "MCP_STATEMENT_TIMEOUT");
   if (auto v = env("MCP_CONNECT_TIMEOUT")) config.connect_timeout_s = parse_positive<int>(*v, "MCP_CONNECT_TIMEOUT");
@@ -97,6 +100,14 @@ void add_config_flags(CLI::App& app, Config& config) {
       ->check(CLI::PositiveNumber);
   app.add_option("--max-cell", config.max_cell_bytes,
                  "Cells longer than this many bytes are cut (env MCP_MAX_CELL; default 65536)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-cost", config.max_cost,
+                 "Refuse a query whose plan's estimated total cost is above this, unless allow_expensive "
+                 "(env MCP_MAX_COST; default 100000000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-plan-rows", config.max_plan_rows,
+                 "Refuse a query with a plan node estimated above this many rows, unless allow_expensive "
+                 "(env MCP_MAX_PLAN_ROWS; default 1000000000)")
       ->check(CLI::PositiveNumber);
   app.add_option("--statement-timeout", config.statement_timeout_s,
                  "Seconds a query may run (env MCP_STATEMENT_TIMEOUT; default 30)")

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,8 @@ struct Config {
   std::size_t max_rows = 10000;              // MCP_MAX_ROWS: ceiling for max_rows
   std::size_t max_bytes = 1024 * 1024;       // MCP_MAX_BYTES: encoded result size cap
   std::size_t max_cell_bytes = 64 * 1024;    // MCP_MAX_CELL: longer cells are cut and flagged
+  std::uint64_t max_cost = 100'000'000;         // MCP_MAX_COST: plans estimated dearer are refused
+  std::uint64_t max_plan_rows = 1'000'000'000;  // MCP_MAX_PLAN_ROWS: any node estimated above is refused
   int statement_timeout_s = 30;              // MCP_STATEMENT_TIMEOUT: per query, caps timeout_s
   int connect_timeout_s = 10;                // MCP_CONNECT_TIMEOUT
   std::size_t pool_max = 8;                  // MCP_POOL_MAX: gateway child processes

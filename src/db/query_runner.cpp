@@ -239,6 +239,10 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
       // extended protocol, so still exactly one statement.
       rows.append(tx.exec(request.statement, bind_parameters(request)));
     } else {
+      if (request.check_plan)
+        request.check_plan(tx.exec("EXPLAIN (FORMAT JSON)\n" + request.statement, bind_parameters(request))
+                               .one_row()[0]
+                               .as<std::string>());
       tx.exec(cursor_statement(request.statement, request.max_rows), bind_parameters(request));
       fetch_rows(tx, rows, result, request);
     }

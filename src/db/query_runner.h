@@ -23,6 +23,10 @@ struct QueryRequest {
   std::size_t max_cell_bytes = 64 * 1024;
   int timeout_s = 30;
   bool use_cursor = true;                         // false for EXPLAIN, which a cursor cannot hold
+  // When set (cursor statements only): called with the statement's plain
+  // EXPLAIN (FORMAT JSON) text in the same transaction before it runs; it
+  // throws to stop the statement (the runaway guard, src/plan_guard/).
+  std::function<void(const std::string& plan_json)> check_plan;
   // Between fetched batches: rows so far. Return false to stop (client cancelled).
   std::function<bool(std::size_t rows_so_far)> on_batch = [](std::size_t) { return true; };
 };

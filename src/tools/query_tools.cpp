@@ -2,6 +2,7 @@
 
 #include "db/error_report.h"
 #include "db/query_runner.h"
+#include "plan_guard/plan_check.h"
 #include "side_effects/side_effect_guard.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
@@ -38,6 +39,11 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     facts["rows"] = result.row_count;
     facts["truncated"] = result.truncated;
     if (result.truncated) facts["truncated_reason"] = result.truncated_reason;
+    answer.audit_facts = std::move(facts);
+    return answer;
+  } catch (const plan_guard::PlanRefused& refused) {
+    ToolResult answer = ToolResult::error(std::string{"Query refused: "} + refused.what());
+    facts["refused"] = refused.what();
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {
@@ -86,6 +92,8 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
   }
   request.statement = verdict.statement;
   request.use_cursor = verdict.kind != sql::StatementKind::Explain;
+  if (!optional_bool(arguments, "allow_expensive", false))
+    request.check_plan = plan_guard::plan_check({config.max_cost, config.max_plan_rows});
   return run_guarded(env, std::move(request), context, std::move(facts));
 }
 
@@ -131,6 +139,10 @@ void add_query_tools(ToolRegistry& registry, ToolEnvironment& env) {
             {"maximum", env.config.max_rows},
             {"description", "Most rows to return (default " + std::to_string(env.config.default_rows) + ")"}}},
           {"params", params_property_schema()},
+          {"allow_expensive",
+           {{"type", "boolean"},
+            {"description", "Run it even when its plan looks like a runaway (a cartesian join, a whole "
+                            "hypertable unfiltered); it still stops at timeout_s"}}},
           {"timeout_s",
            {{"type", "integer"},
             {"minimum", 1},

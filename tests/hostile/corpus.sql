@@ -222,7 +222,7 @@ SELECT repeat('x', 10000000)
 -- args: {"max_rows": 10000}
 SELECT * FROM generate_series(1, 100000000)
 -- expect: canceling statement due to statement timeout
--- args: {"timeout_s": 1}
+-- args: {"timeout_s": 1, "allow_expensive": true}
 SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b
 -- expect: canceling statement due to statement timeout
 -- args: {"timeout_s": 1}

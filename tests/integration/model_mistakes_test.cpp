@@ -62,8 +62,8 @@ TEST_CASE("an invented argument is refused by every tool, naming the accepted on
   auto query = box.call("query", {{"sql", "SELECT 1"}, {"limit", 5}});
   CHECK(query.is_error);
   CHECK(query.text ==
-        "unknown argument 'limit'; did you mean max_rows? query accepts: sql (required), max_rows, params, "
-        "timeout_s.");
+        "unknown argument 'limit'; did you mean max_rows? query accepts: sql (required), allow_expensive, "
+        "max_rows, params, timeout_s.");
   auto sample = box.call("sample_table", {{"schema", "tracksolid"}, {"table", "devices"}, {"limit", 5}});
   CHECK(mentions(sample, "unknown argument 'limit'; did you mean n?"));
   auto schemas = box.call("list_schemas", {{"schema", "reporting"}});
