@@ -33,7 +33,13 @@ int main(int argc, char** argv) {
   bool trusted_gateway_child = false;
   serve->add_flag("--trusted-gateway-child", trusted_gateway_child)->group("");
   fleetmcp::gateway::GatewayOptions gateway_options;
-  CLI::App* gateway = fleetmcp::gateway::add_gateway_command(app, config, gateway_options);
+  CLI::App* gateway = nullptr;
+  try {
+    gateway = fleetmcp::gateway::add_gateway_command(app, config, gateway_options);
+  } catch (const fleetmcp::ConfigError& bad) {  // a gateway setting in the environment
+    std::fprintf(stderr, "fleetmcp: %s\n", bad.what());
+    return 2;
+  }
   CLI::App* version = app.add_subcommand("version", "Print the version");
   fleetmcp::HealthcheckOptions health;
   CLI::App* healthcheck = fleetmcp::add_healthcheck_command(app, health);

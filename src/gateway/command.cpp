@@ -1,6 +1,8 @@
 // The gateway's flags, startup checks, signal handling and shutdown order.
 #include "gateway/command.h"
 
+#include <charconv>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -97,15 +99,28 @@ void write_access_line(const AccessRecord& record) {
   logger->info(text.substr(1, text.size() - 2));  // the pattern supplies the braces
 }
 
+// A positive number from the environment, or `fallback` when unset; anything
+// else stops the start with the variable named (main prints ConfigError).
+template <typename Number>
+Number env_number(const char* name, Number fallback) {
+  const std::string text = env_or(name, "");
+  if (text.empty()) return fallback;
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || !(value > 0))
+    throw ConfigError(std::string{name} + " must be a positive number, got '" + text + "'");
+  return value;
+}
+
 }  // namespace
 
 CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& options) {
   options.tokens_file = env_or("MCP_AUTH_TOKENS_FILE", "");
   options.allowed_origins = env_or("MCP_ALLOWED_ORIGINS", "");
   options.allowed_hosts = env_or("MCP_ALLOWED_HOSTS", "");
-  if (const std::string queue = env_or("MCP_QUEUE_MAX", ""); !queue.empty()) options.queue_max = std::stoul(queue);
-  if (const std::string cap = env_or("MCP_MAX_REQUEST_BYTES", ""); !cap.empty()) options.max_body_bytes = std::stoul(cap);
-  if (const std::string limit = env_or("MCP_HEADER_TIMEOUT", ""); !limit.empty()) options.header_timeout_s = std::stod(limit);
+  options.queue_max = env_number("MCP_QUEUE_MAX", options.queue_max);
+  options.max_body_bytes = env_number("MCP_MAX_REQUEST_BYTES", options.max_body_bytes);
+  options.header_timeout_s = env_number("MCP_HEADER_TIMEOUT", options.header_timeout_s);
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();

@@ -238,6 +238,11 @@ describe('fleetmcp gateway start-up rules', () => {
       env: { DATABASE_URL: demoDatabaseUrl(), MCP_AUTH_TOKENS: `alice:${newToken()}` } }), /max-request-bytes .* at most/);
   });
 
+  it('refuses a gateway setting in the environment that is not a number, naming it (no crash)', async () => {
+    await assert.rejects(startGateway({ env: { DATABASE_URL: demoDatabaseUrl(), MCP_AUTH_TOKENS: `alice:${newToken()}`,
+      MCP_HEADER_TIMEOUT: 'ten' } }), /MCP_HEADER_TIMEOUT must be a positive number, got 'ten'/);
+  });
+
   it('refuses --insecure-no-auth on a non-loopback address', async () => {
     const gateway = startGatewayOn('0.0.0.0:0');
     const { code } = await gateway.exited;
