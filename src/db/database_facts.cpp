@@ -16,12 +16,8 @@ std::string unknown_zone_message(pqxx::transaction_base& tx, const std::string& 
   } catch (const std::exception&) {
   }
   std::string message = "MCP_TIME_ZONE '" + zone + "' is not a time zone this PostgreSQL knows.";
-  auto matches = tools::close_matches(zone, names);
-  if (!matches.empty()) {
-    message += " Did you mean ";
-    for (std::size_t i = 0; i < matches.size(); ++i) message += (i > 0 ? ", " : "") + matches[i];
-    message += "?";
-  }
+  if (auto matches = tools::close_matches(zone, names); !matches.empty())
+    message += " Did you mean " + tools::one_of(matches) + "?";
   return message + " Use a name from pg_timezone_names, e.g. Africa/Nairobi, or unset it to use the database's own.";
 }
 

@@ -16,4 +16,10 @@ void print_check(std::ostream& out, const Check& check) {
   }
 }
 
+std::string joined(const std::vector<std::string>& items, const std::string& separator) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
 }  // namespace fleetmcp::doctor

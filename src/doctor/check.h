@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace fleetmcp::doctor {
 
@@ -18,6 +19,9 @@ struct Check {
     return {false, std::move(title), std::move(detail), std::move(fix)};
   }
 };
+
+// {"a", "b"} → "a, b" (or with another separator, e.g. "\n" between fixes).
+std::string joined(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 // "✔ title: detail" or "✘ title: detail" with the fix indented below it.
 void print_check(std::ostream& out, const Check& check);

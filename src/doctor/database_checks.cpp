@@ -7,12 +7,6 @@
 namespace fleetmcp::doctor {
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
-
 // Per hypertable of the readable schemas: can the role SELECT it, does
 // timescaledb_information show it its time dimension (the catalog tools read
 // it there), and how many of its chunks lack the role's SELECT. A chunk copies
@@ -69,11 +63,7 @@ Check check_timescaledb(pqxx::transaction_base& tx, const Config& config) {
       readable.push_back(name);
     }
   }
-  if (!problems.empty()) return Check::fail(title, found + "; " + joined(problems), "run as the owner or a superuser:\n" + [&] {
-      std::string text;
-      for (const auto& fix : fixes) text += (text.empty() ? "" : "\n") + fix;
-      return text;
-    }());
+  if (!problems.empty()) return Check::fail(title, found + "; " + joined(problems), "run as the owner or a superuser:\n" + joined(fixes, "\n"));
   return Check::pass(title, found + "; " +
                                 (readable.empty() ? std::string{"no hypertables in the readable schemas"}
                                                   : std::to_string(readable.size()) + " hypertable(s) readable with " +

@@ -54,12 +54,6 @@ std::map<std::string, SchemaAccess> schema_access(pqxx::transaction_base& tx) {
   return schemas;
 }
 
-std::string joined(const std::vector<std::string>& items, const std::string& separator = ", ") {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
-  return text;
-}
-
 std::string ident(const std::string& name) { return tools::quote_identifier(name); }
 
 std::string current_role(pqxx::transaction_base& tx) { return tx.query_value<std::string>("SELECT current_user"); }

@@ -1,5 +1,7 @@
 #include "doctor/role_safety.h"
 
+#include "doctor/check.h"
+
 namespace fleetmcp::doctor {
 namespace {
 
@@ -44,12 +46,6 @@ std::vector<std::string> lines(const pqxx::field& field) {
     start = end + 1;
   }
   return items;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
 }
 
 }  // namespace

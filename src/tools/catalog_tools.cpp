@@ -6,6 +6,7 @@
 #include "catalog/relation_totals.h"
 #include "catalog/time_ranges.h"
 #include "tools/arguments.h"
+#include "tools/suggestions.h"
 #include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {

@@ -59,13 +59,6 @@ std::vector<std::string> similar_relations(ToolEnvironment& env, const std::stri
   return matches.empty() ? close_matches(name, candidates) : matches;
 }
 
-std::string one_of(const std::vector<std::string>& names) {
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
-  return text;
-}
-
 std::string missing_relation_advice(ToolEnvironment& env, const std::string& sqlstate, const std::string& message,
                                     const std::string& statement) {
   if (sqlstate == "42P01") {

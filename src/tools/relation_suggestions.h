@@ -17,8 +17,6 @@ namespace fleetmcp::tools {
 std::vector<std::string> similar_relations(ToolEnvironment& environment, const std::string& schema,
                                            const std::string& name);
 
-// "a, b or c" for a list of suggestions.
-std::string one_of(const std::vector<std::string>& names);
 
 // For the query tool's 42P01 (relation "x.y" does not exist) and 3F000
 // (schema "x" does not exist; the relation is read from `statement`): a

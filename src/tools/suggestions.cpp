@@ -55,4 +55,11 @@ std::vector<std::string> close_matches(const std::string& wanted, const std::vec
   return best;
 }
 
+std::string one_of(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return text;
+}
+
 }  // namespace fleetmcp::tools

@@ -11,4 +11,7 @@ namespace fleetmcp::tools {
 std::vector<std::string> close_matches(const std::string& wanted, const std::vector<std::string>& candidates,
                                        std::size_t limit = 3);
 
+// {"a", "b", "c"} → "a, b or c": the names of a "Did you mean …?".
+std::string one_of(const std::vector<std::string>& names);
+
 }  // namespace fleetmcp::tools
