@@ -38,7 +38,7 @@ struct Config {
   std::vector<std::string> ssh_options;      // --ssh-option Key=Value, passed to ssh as -o
   bool allow_unsafe_role = false;            // --allow-unsafe-role: serve even as a role that can write
   // Test code only (no variable or flag sets it): query skips the SQL guard so
-  // the tests can show the cursor, transaction and role layers hold alone.
+  // the tests can show the wrapper, transaction and role layers hold alone.
   bool guard_disabled_for_tests = false;
 
   bool is_readable_schema(const std::string& schema) const;

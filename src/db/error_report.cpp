@@ -1,6 +1,6 @@
 #include "db/error_report.h"
 
-#include "db/cursor_statement.h"
+#include "db/wrapped_statement.h"
 
 #include <algorithm>
 #include <sstream>
@@ -162,8 +162,8 @@ ErrorReport make_error_report(const std::string& sqlstate, const std::string& li
       report.message = starts_with(line, "ERROR:") ? after_label(line) : line;
       first = false;
     } else if (starts_with(line, "LINE ") && statement_was_wrapped &&
-               line.find(kCursorSuffixStart) != std::string::npos) {
-      // The error lies past the analyst's last word, in the cursor's closing
+               line.find(kWrapperSuffixStart) != std::string::npos) {
+      // The error lies past the analyst's last word, in the wrapper's closing
       // line: show neither that line nor its caret, and say where it is.
       at_end_of_statement = true;
       skip_caret = true;

@@ -30,11 +30,11 @@ struct ErrorAdviceInputs {
 };
 
 // `libpq_message` is the full error text libpq formats (what pqxx::sql_error
-// carries). When the statement ran inside the cursor (cursor_statement.h),
+// carries). When the statement ran inside the wrapper (wrapped_statement.h),
 // LINE numbers are shifted back so they count lines of the analyst's own
-// statement, and an error in the cursor's closing line is reported as at the
-// end of the statement: with `wrapped_statement` (what the cursor wrapped) the
-// caret then stands after its last line, as psql draws it.
+// statement, and an error in the wrapper's closing line is reported as at the
+// end of the statement: with `wrapped_statement` (what the wrapper wrapped)
+// the caret then stands after its last line, as psql draws it.
 ErrorReport make_error_report(const std::string& sqlstate, const std::string& libpq_message,
                               bool statement_was_wrapped, const ErrorAdviceInputs& inputs,
                               const std::string& wrapped_statement = "");

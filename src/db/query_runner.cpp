@@ -5,89 +5,110 @@
 #include <cmath>
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
-#include <pqxx/pipeline>
+#include "db/row_stream.h"
 
 namespace fleetmcp::db {
 namespace {
 
-using nlohmann::json;
-
-// Small first batch: a row may hold megabytes, and we only learn the row size
-// from the first batch. Later batches are sized from the observed average.
-constexpr std::size_t kFirstBatch = 8;
-constexpr std::size_t kLargestBatch = 4096;
-// libpq holds a whole batch (about its encoded size again in pointers and
-// text) while it is encoded, so a batch is sized to about this many encoded
-// bytes: peak memory stays the answer plus this, whatever the row width.
-// 256 KiB: as fast as 4096-row batches for 10,000 rows, 1 MiB less at peak.
-constexpr std::size_t kBatchBytes = 256 * 1024;
-
-json columns_of(const pqxx::result& batch, const TypeCatalog& types) {
-  json columns = json::array();
-  for (pqxx::row_size_type i = 0; i < batch.columns(); ++i)
-    columns.push_back({{"name", batch.column_name(i)}, {"type", types.display_name(batch.column_type(i))}});
-  return columns;
-}
-
-std::size_t next_batch_size(const QueryResult& so_far, std::size_t bytes_left, std::size_t rows_left) {
-  std::size_t size = kLargestBatch;
-  if (so_far.row_count > 0) {
-    std::size_t average_row = std::max<std::size_t>(1, so_far.rows_bytes / so_far.row_count);
-    size = std::clamp<std::size_t>(std::min(bytes_left, kBatchBytes) / average_row + 1, 1, kLargestBatch);
-  }
-  return std::min(size, rows_left);
-}
-
+// An answer smaller than this is written whole, in one piece, after the
+// statement: handing over pieces only pays when there is a transfer to
+// overlap, and until then progress can still be reported (a progress
+// notification cannot cut into a line already begun).
+constexpr std::size_t kHandOverAfter = 256 * 1024;
+// Then pieces of about this size: large enough that a write costs little,
+// small enough that the client reads while fleetmcp still fetches.
+constexpr std::size_t kHandOverPiece = 64 * 1024;
+// on_batch (progress, the client's cancel) every so many rows or bytes.
+constexpr std::size_t kReportEveryRows = 1000;
+constexpr std::size_t kReportEveryBytes = 256 * 1024;
 // Beyond this the answer grows by doubling: a reservation is address space
 // taken up front, and a cap far above the rows that come is common.
 constexpr std::size_t kLargestReservation = 64 * 1024 * 1024;
+// Rows read before the answer's size is judged for a reservation.
+constexpr std::size_t kRowsBeforeReserving = 8;
 
-// Writes the answer into QueryResult::text as batches arrive, each row
-// encoded straight into it, until the row or the byte cap is hit. That text
-// is the one copy of the answer: the tool result and the MCP response take
-// it from here without another.
+enum class Taken { row, row_cap, byte_cap };
+
+// Writes the answer into QueryResult::text as rows arrive, each row encoded
+// straight into it, until the row or the byte cap is hit. That text is the
+// one copy of the answer: the tool result and the MCP response take it from
+// here without another (or write_ahead takes it piece by piece).
 class AnswerWriter {
  public:
   AnswerWriter(QueryResult& result, const TypeCatalog& types, const QueryRequest& request)
       : result_(result), types_(types), request_(request), limits_{request.max_cell_bytes}, out_(result.text) {}
 
-  void append(const pqxx::result& batch) {
-    if (!started_) start(batch);
-    for (const pqxx::row& row : batch) {
-      if (result_.row_count == request_.max_rows) return stop("rows");
-      const std::size_t before = result_.text.size();
-      const std::size_t rows_before = before - rows_start_;  // "[" and the rows so far
-      if (result_.row_count > 0) out_.raw(',');
-      const std::size_t row_start = result_.text.size();
-      const std::size_t cut = encode_row(row, batch);
-      // The row, its ',' and the closing ']' must fit.
-      if (rows_before + (result_.text.size() - row_start) + 2 > request_.max_bytes && result_.row_count > 0) {
-        result_.text.resize(before);
-        return stop("bytes");
-      }
-      result_.cells_cut += cut;
-      ++result_.row_count;
+  bool started() const { return started_; }
+
+  // The columns, from any result of the statement (a row, or the empty end).
+  void start(const PGresult* described) {
+    started_ = true;
+    out_.raw("{\"columns\":[");
+    const int columns = described == nullptr ? 0 : PQnfields(described);
+    column_types_.clear();
+    for (int i = 0; i < columns; ++i) {
+      column_types_.push_back(PQftype(described, i));
+      if (i > 0) out_.raw(',');
+      out_.raw("{\"name\":");
+      out_.string(PQfname(described, i));
+      out_.raw(",\"type\":");
+      out_.string(types_.display_name(column_types_.back()));
+      out_.raw('}');
     }
-    result_.rows_bytes = result_.text.size() - rows_start_;
+    result_.column_count = static_cast<std::size_t>(columns);
+    out_.raw("],\"rows\":");
+    rows_start_ = position();
+    out_.raw('[');
   }
 
-  // Room for the rows still to come, judged from the rows so far, so that a
-  // large answer is not copied at every doubling; and a quarter more, for the
-  // escapes it gains when it becomes the response line where it stands
-  // (mcp::encode_with_text): a '\\' for each '"' of the rows.
-  void reserve(std::size_t rows_left, std::size_t bytes_left) {
-    if (result_.row_count == 0) return;
-    const std::size_t average_row = result_.rows_bytes / result_.row_count + 1;
-    const std::size_t expected =
-        result_.text.size() + std::min({average_row * rows_left, bytes_left, kLargestReservation});
-    result_.text.reserve(expected + expected / 4 + 1024);
+  Taken append(const PGresult* row) {
+    if (!started_) start(row);
+    if (result_.row_count == request_.max_rows) return stop("rows", Taken::row_cap);
+    const std::size_t before = result_.text.size();
+    const std::size_t rows_before = position() - rows_start_;  // "[" and the rows so far
+    if (result_.row_count > 0) out_.raw(',');
+    const std::size_t row_start = result_.text.size();
+    const std::size_t cut = encode_row(row);
+    // The row, its ',' and the closing ']' must fit.
+    if (rows_before + (result_.text.size() - row_start) + 2 > request_.max_bytes && result_.row_count > 0) {
+      result_.text.resize(before);
+      return stop("bytes", Taken::byte_cap);
+    }
+    result_.cells_cut += cut;
+    ++result_.row_count;
+    result_.rows_bytes = position() - rows_start_;
+    if (result_.row_count == kRowsBeforeReserving && !request_.write_ahead) reserve();
+    return Taken::row;
+  }
+
+  // Hands the answer so far to write_ahead once it is large enough; false
+  // when nobody reads it any more.
+  bool hand_over() {
+    if (!request_.write_ahead || result_.text.size() < (result_.handed_over == 0 ? kHandOverAfter : kHandOverPiece))
+      return true;
+    if (!request_.write_ahead(result_.text)) return false;
+    result_.handed_over += result_.text.size();
+    result_.text.clear();
+    return true;
+  }
+
+  bool handed_over_any() const { return result_.handed_over > 0; }
+
+  // An error after part of the answer went out: the rows so far stand, and
+  // the error is said inside the answer.
+  void fail(std::string message, std::string sqlstate) {
+    if (!started_) start(nullptr);
+    result_.failed = true;
+    result_.error_sqlstate = std::move(sqlstate);
+    result_.truncated = true;
+    result_.truncated_reason = "error";
+    result_.error_message = std::move(message);
   }
 
   void finish(double elapsed_ms, const std::string& time_zone) {
-    if (!started_) start(pqxx::result{});  // every path appends a batch first; never a broken answer
+    if (!started_) start(nullptr);  // never a broken answer
     out_.raw(']');
-    result_.rows_bytes = result_.text.size() - rows_start_;
+    result_.rows_bytes = position() - rows_start_;
     result_.elapsed_ms = elapsed_ms;
     out_.raw(",\"row_count\":");
     out_.integer(static_cast<std::int64_t>(result_.row_count));
@@ -99,6 +120,10 @@ class AnswerWriter {
       out_.raw(",\"cells_cut\":");
       out_.integer(static_cast<std::int64_t>(result_.cells_cut));
     }
+    if (result_.failed) {
+      out_.raw(",\"error\":");
+      out_.string(result_.error_message);
+    }
     // The zone every timestamptz above is shown in and every ::date counted in.
     out_.raw(",\"time_zone\":");
     out_.string(time_zone);
@@ -108,34 +133,41 @@ class AnswerWriter {
   }
 
  private:
-  void start(const pqxx::result& batch) {
-    started_ = true;
-    out_.raw("{\"columns\":");
-    out_.value(columns_of(batch, types_));
-    result_.column_count = batch.columns();
-    out_.raw(",\"rows\":");
-    rows_start_ = result_.text.size();
-    out_.raw('[');
-  }
+  std::size_t position() const { return result_.handed_over + result_.text.size(); }
 
-  void stop(const char* reason) {
+  Taken stop(const char* reason, Taken taken) {
     result_.truncated = true;
     result_.truncated_reason = reason;
-    result_.rows_bytes = result_.text.size() - rows_start_;
+    result_.rows_bytes = position() - rows_start_;
+    return taken;
+  }
+
+  // Room for the rows still to come, judged from the first rows, so that a
+  // large answer is not copied at every doubling; and a quarter more, for the
+  // escapes it gains when it becomes the response line where it stands
+  // (mcp::encode_with_text): a '\\' for each '"' of the rows.
+  void reserve() {
+    const std::size_t average_row = result_.rows_bytes / result_.row_count + 1;
+    const std::size_t rows_left = request_.max_rows + 1 - result_.row_count;
+    const std::size_t bytes_left = request_.max_bytes > result_.rows_bytes ? request_.max_bytes - result_.rows_bytes : 1;
+    const std::size_t expected =
+        result_.text.size() + std::min({average_row * rows_left, bytes_left, kLargestReservation});
+    result_.text.reserve(expected + expected / 4 + 1024);
   }
 
   // Returns how many cells were cut.
-  std::size_t encode_row(const pqxx::row& row, const pqxx::result& batch) {
+  std::size_t encode_row(const PGresult* row) {
     std::size_t cut = 0;
     out_.raw('[');
-    for (pqxx::row_size_type i = 0; i < row.size(); ++i) {
+    for (std::size_t i = 0; i < column_types_.size(); ++i) {
       if (i > 0) out_.raw(',');
-      const pqxx::field field = row[i];
-      if (field.is_null()) {
+      const int column = static_cast<int>(i);
+      if (PQgetisnull(row, 0, column)) {
         out_.raw("null");
         continue;
       }
-      if (append_encoded_value(out_, field.view(), batch.column_type(i), types_, limits_)) ++cut;
+      const std::string_view text{PQgetvalue(row, 0, column), static_cast<std::size_t>(PQgetlength(row, 0, column))};
+      if (append_encoded_value(out_, text, column_types_[i], types_, limits_)) ++cut;
     }
     out_.raw(']');
     return cut;
@@ -146,85 +178,38 @@ class AnswerWriter {
   const QueryRequest& request_;
   const EncodeLimits limits_;
   JsonAppender out_;
+  std::vector<unsigned> column_types_;
   bool started_ = false;
-  std::size_t rows_start_ = 0;  // where the rows array's "[" is in the text
+  std::size_t rows_start_ = 0;  // where the rows array's "[" is in the whole answer
 };
 
-pqxx::params bind_parameters(const QueryRequest& request) {
-  pqxx::params params;
-  for (const auto& param : request.params) {
-    if (param) params.append(*param);
-    else params.append();
-  }
-  return params;
-}
-
-std::string fetch_statement(std::size_t rows) {
-  return "FETCH FORWARD " + std::to_string(rows) + " FROM fleetmcp_cursor";
-}
-
-// The next batch's size, planned before this batch is encoded: as if all of
-// it will be kept. Zero when nothing more can be kept.
-std::size_t size_after(const QueryResult& so_far, std::size_t batch_rows, const QueryRequest& request) {
-  const std::size_t taken = so_far.row_count + batch_rows;
-  if (taken >= request.max_rows + 1) return 0;
-  const std::size_t average_row = std::max<std::size_t>(1, so_far.rows_bytes / std::max<std::size_t>(1, so_far.row_count));
-  const std::size_t used = so_far.rows_bytes + average_row * batch_rows;
-  if (used >= request.max_bytes) return 0;
-  return next_batch_size(so_far, request.max_bytes - used, request.max_rows + 1 - taken);
-}
-
-// The next batch's size from the rows kept so far.
-std::size_t size_from_kept(const QueryResult& kept, const QueryRequest& request) {
-  return next_batch_size(kept, request.max_bytes - std::min(request.max_bytes, kept.rows_bytes),
-                         request.max_rows + 1 - kept.row_count);
-}
-
-// Fetches the cursor's rows into `rows` batch by batch. The first, small
-// batch tells the row size; after it the next FETCH is sent before the
-// current batch is encoded, so PostgreSQL reads and sends rows while
-// fleetmcp encodes (fetching and encoding used to take turns: 1.74x psql
-// for 10,000 rows).
-void fetch_rows(pqxx::nontransaction& tx, AnswerWriter& rows, QueryResult& result, const QueryRequest& request) {
-  std::size_t batch_size = std::min(kFirstBatch, request.max_rows + 1);
-  rows.append(tx.exec(fetch_statement(batch_size), pqxx::params{}));
-  if (result.row_count < batch_size || result.truncated) return;
-  if (!request.on_batch(result.row_count)) throw QueryCancelled{};
-  rows.reserve(request.max_rows + 1 - result.row_count,
-               request.max_bytes > result.rows_bytes ? request.max_bytes - result.rows_bytes : 1);
-  batch_size = size_from_kept(result, request);
-
-  pqxx::pipeline ahead{tx};
-  try {
-    pqxx::pipeline::query_id pending = ahead.insert(fetch_statement(batch_size));
-    for (;;) {
-      pqxx::result batch = ahead.retrieve(pending);
-      const bool last = static_cast<std::size_t>(batch.size()) < batch_size;
-      std::size_t next_size = last ? 0 : size_after(result, static_cast<std::size_t>(batch.size()), request);
-      if (next_size > 0) pending = ahead.insert(fetch_statement(next_size));
-      rows.append(batch);
-      if (last || result.truncated) break;
-      if (!request.on_batch(result.row_count)) throw QueryCancelled{};
-      if (next_size == 0) {
-        // The plan was too cautious (rows came out smaller than the average
-        // so far): the caps are not reached, so fetch on, sized from what was kept.
-        next_size = size_from_kept(result, request);
-        pending = ahead.insert(fetch_statement(next_size));
+// Reads the statement's rows into the answer, one row held at a time.
+void read_rows(PGconn* connection, const std::string& statement, AnswerWriter& answer, QueryResult& result,
+               const QueryRequest& request) {
+  RowStream rows{connection, statement, request.params};
+  std::size_t next_report_rows = kReportEveryRows;
+  std::size_t next_report_bytes = kReportEveryBytes;
+  while (const PGresult* row = rows.next()) {
+    const Taken taken = answer.append(row);
+    if (taken == Taken::row_cap) {
+      // The LIMIT max_rows + 1 ends the statement right after this row (and
+      // EXPLAIN's few lines are all sent already): reading on is quicker than a cancel.
+      while (rows.next() != nullptr) {
       }
-      batch_size = next_size;
+      return;
     }
-    // A FETCH sent ahead of a byte-cap stop is received and dropped here.
-    ahead.complete();
-  } catch (...) {
-    // pqxx::pipeline's destructor would PQcancel a FETCH still in flight; a
-    // batch is quicker to receive than a cancel is to send, and no stray
-    // cancel can then reach the statements that follow.
-    try {
-      ahead.complete();
-    } catch (...) {
+    if (taken != Taken::row) return rows.stop();
+    if (!answer.hand_over()) return rows.stop();
+    if (result.row_count >= next_report_rows || result.rows_bytes >= next_report_bytes) {
+      next_report_rows = result.row_count + kReportEveryRows;
+      next_report_bytes = result.rows_bytes + kReportEveryBytes;
+      if (!request.on_batch(result.row_count)) {
+        rows.stop();
+        throw QueryCancelled{};
+      }
     }
-    throw;
   }
+  if (!answer.started()) answer.start(rows.empty_result());
 }
 
 }  // namespace
@@ -233,21 +218,30 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
   return session.read_only(request.timeout_s, [&](pqxx::nontransaction& tx) {
     QueryResult result;
     auto started = std::chrono::steady_clock::now();
-    AnswerWriter rows{result, types, request};
-    if (!request.use_cursor) {
-      // EXPLAIN cannot run in a cursor; its output is small. Still the
-      // extended protocol, so still exactly one statement.
-      rows.append(tx.exec(request.statement, bind_parameters(request)));
-    } else {
-      if (request.check_plan)
-        request.check_plan(tx.exec("EXPLAIN (FORMAT JSON)\n" + request.statement, bind_parameters(request))
-                               .one_row()[0]
-                               .as<std::string>());
-      tx.exec(cursor_statement(request.statement, request.max_rows), bind_parameters(request));
-      fetch_rows(tx, rows, result, request);
+    AnswerWriter answer{result, types, request};
+    if (request.wrap && request.check_plan) {
+      pqxx::params params;
+      for (const auto& param : request.params) {
+        if (param) params.append(*param);
+        else params.append();
+      }
+      request.check_plan(
+          tx.exec("EXPLAIN (FORMAT JSON)\n" + request.statement, params).one_row()[0].as<std::string>());
     }
-    rows.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
-                session.facts().time_zone);
+    const std::string statement = request.wrap ? wrapped_statement(request.statement, request.max_rows)
+                                               : request.statement;
+    try {
+      read_rows(session.libpq_connection(), statement, answer, result, request);
+    } catch (const pqxx::sql_error& failure) {
+      if (!answer.handed_over_any()) throw;
+      answer.fail(request.describe_error ? request.describe_error(failure) : failure.what(), failure.sqlstate());
+    } catch (const std::exception& failure) {
+      // Lost connection, cancel, memory: the part handed over cannot be taken back.
+      if (!answer.handed_over_any()) throw;
+      answer.fail(failure.what(), "");
+    }
+    answer.finish(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                  session.facts().time_zone);
     return result;
   });
 }

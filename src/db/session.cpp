@@ -43,6 +43,7 @@ pqxx::connection& Session::connection() {
   std::lock_guard lock{connection_mutex_};
   if (connection_ && connection_->is_open()) return *connection_;
   connection_.reset();
+  libpq_connection_ = nullptr;
   if (dsn_.empty())
     throw DatabaseUnavailable(
         "DATABASE_URL is not set. fleetmcp needs the analytics_ro DSN, e.g. "
@@ -56,6 +57,7 @@ pqxx::connection& Session::connection() {
   auto started = std::chrono::steady_clock::now();
   try {
     connection_ = open_connection(params);
+    libpq_connection_ = libpq_handle(*connection_);
   } catch (const DatabaseUnavailable&) {
     throw;
   } catch (const std::exception& failure) {
@@ -70,9 +72,11 @@ pqxx::connection& Session::connection() {
   } catch (const UnknownTimeZone& bad) {
     spdlog::error("{}", bad.what());
     connection_.reset();
+    libpq_connection_ = nullptr;
     throw DatabaseUnavailable(bad.what());
   } catch (const std::exception& failure) {
     connection_.reset();
+    libpq_connection_ = nullptr;
     throw DatabaseUnavailable(std::string{"connected, but could not read the server's settings: "} + failure.what());
   }
   {
@@ -106,19 +110,25 @@ std::unique_ptr<pqxx::connection> Session::open_connection(const std::map<std::s
   return std::make_unique<pqxx::connection>(std::move(attempt).produce());
 }
 
+// libpqxx keeps libpq's handle to itself; handing it over and taking it back
+// (both public, if discouraged) is the one way to learn it. The connection
+// is fresh: no transaction, error handler or listener that a move would lose.
+PGconn* Session::libpq_handle(pqxx::connection& connection) {
+  PGconn* handle = std::move(connection).release_raw_connection();
+  connection = pqxx::connection::seize_raw_connection(handle);
+  return handle;
+}
+
 void Session::begin(pqxx::nontransaction& tx, int timeout_s) {
   // One round trip: the simple protocol carries all four statements. The
   // SELECT takes the transaction's snapshot; from then on PostgreSQL refuses
   // SET TRANSACTION READ WRITE, so the transaction cannot be switched back.
-  // cursor_tuple_fraction = 1: the query tool's cursor is planned for all the
-  // rows its LIMIT lets through (cursor_statement.h), not for the first 10% —
-  // a fast-start index scan made an aggregate over a million rows 4x slower.
   // SET LOCAL TimeZone: whatever a statement did to the session's zone, each
   // call starts in the configured one (checked when the connection was made).
   std::string zone;
   if (!defaults_.time_zone.empty()) zone = "SET LOCAL TimeZone = " + tx.quote(defaults_.time_zone) + "; ";
   tx.exec("BEGIN READ ONLY; SET LOCAL statement_timeout = '" + std::to_string(timeout_s) +
-          "s'; SET LOCAL cursor_tuple_fraction = 1; " + zone + "SELECT 1");
+          "s'; " + zone + "SELECT 1");
 }
 
 void Session::end(pqxx::nontransaction& tx) noexcept {
@@ -139,6 +149,7 @@ void Session::end(pqxx::nontransaction& tx) noexcept {
 void Session::drop_connection() {
   std::lock_guard lock{connection_mutex_};
   connection_.reset();
+  libpq_connection_ = nullptr;
 }
 
 void Session::abandon_unresponsive_connection() {

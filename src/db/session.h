@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include "db/connection_options.h"
@@ -59,6 +60,11 @@ class Session {
   // Opens the connection now if there is none (throws DatabaseUnavailable).
   pqxx::connection& connection();
 
+  // libpq's handle of the open connection, for what libpqxx does not offer
+  // (single-row mode, db/row_stream.h). Use it only inside read_only()'s
+  // work, between libpqxx's own statements, never from another thread.
+  PGconn* libpq_connection() const { return libpq_connection_; }
+
   // Starts connecting on a background thread, so the first tool call does not
   // pay for the connect while the client's handshake needs no database at all.
   // A failure is only logged: the first call tries again and reports it.
@@ -83,11 +89,13 @@ class Session {
   void abandon_unresponsive_connection();
   [[noreturn]] void throw_unanswered(int timeout_s, const std::exception& lost);
   std::unique_ptr<pqxx::connection> open_connection(const std::map<std::string, std::string>& params);
+  static PGconn* libpq_handle(pqxx::connection& connection);
 
   std::string dsn_;
   SessionDefaults defaults_;
   mutable std::mutex connection_mutex_;  // guards connection_ against cancel from other threads
   std::unique_ptr<pqxx::connection> connection_;
+  PGconn* libpq_connection_ = nullptr;  // connection_'s own handle; it owns it
   // Read on each new connection; its own mutex, since connection_mutex_ is
   // held for a whole connect.
   mutable std::mutex facts_mutex_;

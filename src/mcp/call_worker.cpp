@@ -110,35 +110,43 @@ void CallWorker::run() {
       running_ = Running{job.call.id, job.call.tool->name, job.cancelled};
       if (call_starting_) call_starting_();
     }
-    tools::CallContext context = context_for(job);
     std::size_t answer_bytes = 0;
     {
-      std::string response = server_.answer_call(job.call, context);
-      answer_bytes = response.size();
+      StreamedAnswer stream{writer_, server_.answer_start(job.call)};
+      tools::CallContext context = context_for(job, stream);
+      std::string response = server_.answer_call(job.call, context, stream);
+      // A call cancelled before its answer started is not answered
+      // (stdio.mdx, Cancellation); one whose answer had started is finished.
+      answer_bytes = stream.bytes_written() > 0 ? stream.bytes_written() : response.size();
       {
         std::lock_guard lock(mutex_);
         running_.reset();
       }
       call_finished_.notify_all();
-      // A cancelled call's answer is suppressed (stdio.mdx, Cancellation).
-      if (job.cancelled->load()) spdlog::debug("call {} was cancelled; its response is not sent", job.call.id.dump());
-      else writer_.send_line(response);
+      if (stream.bytes_written() > 0) {
+        // Written already, while the tool produced it.
+      } else if (job.cancelled->load()) {
+        spdlog::debug("call {} was cancelled; its response is not sent", job.call.id.dump());
+      } else {
+        writer_.send_line(response);
+      }
     }
     if (answer_bytes >= kReturnMemoryAfterBytes) return_free_memory();
   }
 }
 
-tools::CallContext CallWorker::context_for(const Job& job) {
+tools::CallContext CallWorker::context_for(const Job& job, const StreamedAnswer& stream) {
   tools::CallContext context;
   context.caller = job.call.caller;
   context.is_cancelled = [flag = job.cancelled] { return flag->load(); };
   if (job.call.progress_token.is_null()) return context;
 
   // Progress must increase and must stop once the call is cancelled (progress.mdx).
-  context.progress = [this, flag = job.cancelled, token = job.call.progress_token,
+  // Nor once the answer's line has started: nothing may cut into it.
+  context.progress = [this, &stream, flag = job.cancelled, token = job.call.progress_token,
                       last = -std::numeric_limits<double>::infinity()](
                          double progress, std::optional<double> total, const std::string& message) mutable {
-    if (flag->load() || !(progress > last)) return;
+    if (flag->load() || stream.bytes_written() > 0 || !(progress > last)) return;
     last = progress;
     nlohmann::json params = {{"progressToken", token}, {"progress", progress}};
     if (total) params["total"] = *total;

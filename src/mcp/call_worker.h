@@ -63,7 +63,7 @@ class CallWorker {
   };
 
   void run();
-  tools::CallContext context_for(const Job& job);
+  tools::CallContext context_for(const Job& job, const StreamedAnswer& stream);
   void cancel_running_locked();
 
   const Server& server_;

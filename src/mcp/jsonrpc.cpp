@@ -105,20 +105,25 @@ json notification(std::string method, json params) {
 
 std::string encode(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string encode_with_text(const json& message, std::string text) {
-  const std::string envelope = encode(message);
+TextEnvelope split_at_text(const json& message) {
+  std::string envelope = encode(message);
   // Keys are written sorted, so the item is {"text":"","type":"text"}. In a
   // compact dump an unescaped '"' only ever opens or closes a string, so the
   // first match is the key itself, never a piece of a value.
   static constexpr std::string_view kSlot = R"("content":[{"text":")";
   const std::size_t slot = envelope.find(kSlot);
-  if (slot == std::string::npos) throw std::logic_error("encode_with_text: the message has no content text");
+  if (slot == std::string::npos) throw std::logic_error("split_at_text: the message has no content text");
   const std::size_t at = slot + kSlot.size();
-  const std::string after = envelope.substr(at) + '\n';
-  if (wrap_as_json_string_body(text, std::string_view(envelope).substr(0, at), after)) return text;
-  std::string line(envelope, 0, at);  // invalid UTF-8: escaped with replacements, into a new buffer
+  TextEnvelope parts{envelope.substr(0, at), envelope.substr(at) + '\n'};
+  return parts;
+}
+
+std::string encode_with_text(const json& message, std::string text) {
+  const TextEnvelope envelope = split_at_text(message);
+  if (wrap_as_json_string_body(text, envelope.before, envelope.after)) return text;
+  std::string line = envelope.before;  // invalid UTF-8: escaped with replacements, into a new buffer
   append_json_string_body(line, text);
-  line += after;
+  line += envelope.after;
   return line;
 }
 

@@ -89,4 +89,14 @@ std::string encode(const nlohmann::json& message);
 // from there. Byte for byte what encode() writes with that text in place.
 std::string encode_with_text(const nlohmann::json& message, std::string text);
 
+// The same line in two parts around that text: `before` ends with the
+// text's opening quote, `after` starts with its closing one and ends with
+// the newline. The answer's text can then be written between them as it is
+// produced (mcp/streamed_answer.h).
+struct TextEnvelope {
+  std::string before;
+  std::string after;
+};
+TextEnvelope split_at_text(const nlohmann::json& message);
+
 }  // namespace fleetmcp::mcp

@@ -26,6 +26,10 @@ bool MessageWriter::broken() {
 
 bool MessageWriter::send_line(std::string_view line) {
   std::lock_guard lock(mutex_);
+  return write_locked(line);
+}
+
+bool MessageWriter::write_locked(std::string_view line) {
   if (broken_) return false;
   // write(2) straight to the descriptor: nothing sits in a buffer, and a
   // partial write is finished before another message may start.

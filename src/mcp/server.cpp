@@ -234,8 +234,31 @@ PreparedCall Server::prepare_call(const Request& request, Era era) const {
 }
 
 std::string Server::answer_call(const PreparedCall& call, tools::CallContext& context) const {
+  return answer_line(call, context, nullptr);
+}
+
+std::string Server::answer_call(const PreparedCall& call, tools::CallContext& context, StreamedAnswer& stream) const {
+  // A call cancelled before its answer started is not answered at all.
+  context.write_ahead = [&stream, cancelled = context.is_cancelled](std::string_view text) {
+    if (!stream.started() && stream.bytes_written() == 0 && cancelled()) return false;
+    return stream.write(text);
+  };
+  return answer_line(call, context, &stream);
+}
+
+std::string Server::answer_start(const PreparedCall& call) const {
+  return split_at_text(result_response(call.id, complete(tool_result("", false), call.era))).before;
+}
+
+std::string Server::answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const {
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
   json envelope = result_response(call.id, complete(tool_result("", answer.is_error), call.era));
+  if (stream != nullptr && stream->started()) {
+    // The line is half written: its start cannot change, only its end, and
+    // isError sits in the end.
+    stream->finish(answer.text, split_at_text(envelope).after);
+    return {};
+  }
   try {
     return encode_with_text(envelope, std::move(answer.text));
   } catch (const std::exception& error) {

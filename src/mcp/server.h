@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcp/jsonrpc.h"
+#include "mcp/streamed_answer.h"
 #include "mcp/protocol_era.h"
 #include "tools/tool.h"
 
@@ -89,6 +90,14 @@ class Server {
   // never throws.
   std::string answer_call(const PreparedCall& call, tools::CallContext& context) const;
 
+  // The same, with the answer written while the tool produces it where the
+  // tool hands it over (context.write_ahead into `stream`): the line is then
+  // finished on `stream` and "" is returned; otherwise the line, as above.
+  std::string answer_call(const PreparedCall& call, tools::CallContext& context, StreamedAnswer& stream) const;
+
+  // The response line up to its text's opening quote, for a StreamedAnswer.
+  std::string answer_start(const PreparedCall& call) const;
+
   // The same response as a json value, for tests and handle().
   nlohmann::json run_call(const PreparedCall& call, tools::CallContext& context) const;
 
@@ -105,6 +114,7 @@ class Server {
   std::string instructions() const;
   nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
   PreparedCall prepare_call(const Request& request, Era era) const;
+  std::string answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const;
   nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;
   nlohmann::json implementation() const;
   nlohmann::json complete(nlohmann::json result, Era era) const;

@@ -225,7 +225,7 @@ class StatementChecker {
   }
 
   // The query tool runs the statement inside parentheses of its own
-  // (db/cursor_statement.h): a stray ')' would close them, so it is refused
+  // (db/wrapped_statement.h): a stray ')' would close them, so it is refused
   // here, where it can be named, rather than left to PostgreSQL.
   std::optional<Verdict> unbalanced_parentheses() const {
     std::size_t depth = 0;

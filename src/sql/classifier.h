@@ -25,7 +25,7 @@ struct ClassifyOptions {
   bool allow_explain_analyze = false;  // the explain tool runs ANALYZE inside its own rolled-back transaction
 };
 
-// One layer of several: the read-only transaction, the cursor wrapper and the
+// One layer of several: the read-only transaction, the subquery wrapper and the
 // role refuse writes on their own. Function calls (pg_read_file, set_config, …)
 // are left to those layers and to the function deny-list.
 Verdict classify(std::string_view sql, ClassifyOptions options = {});

@@ -17,7 +17,7 @@ using nlohmann::json;
 // How much plan text is read from the server before it is cut to the answer's cap.
 constexpr std::size_t kLargestPlanBytes = 64 * 1024 * 1024;
 
-// On its own line, like the cursor prefix, so "LINE n:" in errors counts the
+// On its own line, like the query wrapper's prefix, so "LINE n:" in errors counts the
 // analyst's lines (error_report renumbers wrapped statements).
 std::string explain_prefix(bool analyze) {
   return analyze ? "EXPLAIN (FORMAT JSON, ANALYZE, BUFFERS)\n" : "EXPLAIN (FORMAT JSON)\n";
@@ -72,7 +72,7 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   db::QueryRequest request;
   request.statement = full.statement;
   request.params = bind_parameters(arguments, sql);
-  request.use_cursor = false;
+  request.wrap = false;
   request.max_rows = 1;
   request.timeout_s = timeout_s;
   // The plan is one cell: it is read whole (up to a ceiling), and cut to the

@@ -30,15 +30,26 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
                      "fetched " + std::to_string(rows_so_far) + " rows");
     return !context.is_cancelled();
   };
+  request.write_ahead = context.write_ahead;
+  request.describe_error = [&env, &request](const pqxx::sql_error& failure) {
+    return db::make_error_report(failure, request.wrap, env.advice_inputs(request.timeout_s), request.statement)
+        .to_text();
+  };
   try {
     db::QueryResult result = db::run_query(env.session, env.types(), request);
-    if (result.row_count == 0) {
+    if (result.row_count == 0 && result.handed_over == 0) {
       if (std::string hint = empty_result_hint(request.statement); !hint.empty()) add_hint(result.text, hint);
     }
-    ToolResult answer{std::move(result.text)};
+    // An error after the first rows went out is inside the answer, beside them.
+    ToolResult answer{std::move(result.text), result.failed};
     facts["rows"] = result.row_count;
     facts["truncated"] = result.truncated;
     if (result.truncated) facts["truncated_reason"] = result.truncated_reason;
+    if (result.failed) {
+      facts["sqlstate"] = result.error_sqlstate;
+      facts["error"] = result.error_message.substr(0, result.error_message.find('\n'));
+    }
+    answer.text_handed_over = result.handed_over;
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const plan_guard::PlanRefused& refused) {
@@ -48,7 +59,7 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     return answer;
   } catch (const pqxx::sql_error& failure) {
     db::ErrorReport report =
-        db::make_error_report(failure, request.use_cursor,
+        db::make_error_report(failure, request.wrap,
                               env.advice_inputs(request.timeout_s), request.statement);
     std::string text = report.to_text();
     if (report.sqlstate == "42501") {
@@ -91,7 +102,7 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
     return refusal;
   }
   request.statement = verdict.statement;
-  request.use_cursor = verdict.kind != sql::StatementKind::Explain;
+  request.wrap = verdict.kind != sql::StatementKind::Explain;
   if (!optional_bool(arguments, "allow_expensive", false))
     request.check_plan = plan_guard::plan_check({config.max_cost, config.max_plan_rows});
   return run_guarded(env, std::move(request), context, std::move(facts));

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,11 @@ struct CallContext {
   // Reports progress; a no-op when the client sent no progressToken.
   std::function<void(double progress, std::optional<double> total, const std::string& message)> progress =
       [](double, std::optional<double>, const std::string&) {};
+  // Set where the transport can write an answer while it is produced (stdio):
+  // the tool hands over its answer text from the start, in pieces, and its
+  // ToolResult::text is then only the rest. False: nobody reads it any more.
+  // Once a piece went out, progress is no longer sent for this call.
+  std::function<bool(std::string_view answer_text)> write_ahead;
 };
 
 // The answer to a tools/call. `text` is what the model reads (compact JSON for
@@ -29,6 +35,7 @@ struct ToolResult {
   std::string text;
   bool is_error = false;
   nlohmann::json audit_facts = nlohmann::json::object();
+  std::size_t text_handed_over = 0;  // bytes of the text that went to CallContext::write_ahead before `text`
 
   ToolResult(std::string text_, bool is_error_ = false) : text(std::move(text_)), is_error(is_error_) {}
 

@@ -56,10 +56,11 @@ Tool audited(Tool tool, ToolEnvironment& env) {
     nlohmann::json record = {{"caller", context.caller}, {"tool", inner->name}};
     if (!result.audit_facts.contains("sql")) record["arguments"] = arguments;
     record.update(result.audit_facts);
-    record["bytes"] = result.text.size();
+    record["bytes"] = result.text.size() + result.text_handed_over;
     record["ms"] = std::round(ms * 100) / 100;
     record["outcome"] = result.is_error ? "error" : "ok";
-    if (result.is_error) record["error"] = result.text.substr(0, result.text.find('\n'));
+    // An answer that failed after its first rows went out names its error in its facts.
+    if (result.is_error && !record.contains("error")) record["error"] = result.text.substr(0, result.text.find('\n'));
     write_audit_line(record);
     return result;
   };

@@ -373,6 +373,22 @@ def test_hostile_protocol_input():
     check("protocol: exit 0", server.exit_code() == 0)
 
 
+def test_wide_rows_keep_memory_bounded():
+    """Rows of 30 MB cells: one row is held at a time (libpq's buffer and its result), never a batch of them."""
+    server = Server()
+    response = server.call("query", {"sql": "SELECT g, repeat('x', 30000000) AS body FROM generate_series(1, 40) g"})
+    payload = json.loads(text_of(response)) if response and not response["result"].get("isError") else {}
+    check("wide rows: the answer stops at the byte cap with its cells cut",
+          payload.get("truncated_reason") == "bytes" and payload.get("cells_cut", 0) == payload.get("row_count", -1) > 0,
+          text_of(response)[-200:])
+    peak = server.peak_rss_kb()
+    # A batch of 8 such rows, as fetched before, held 480 MB; one row is two copies of 30 MB.
+    check("wide rows: VmHWM stays under 160 MB", 0 < peak < 160 * 1024, f"VmHWM {peak / 1024:.1f} MB")
+    check("wide rows: the session serves the next call", ok_select_1(server))
+    server.proc.stdin.close()
+    check("wide rows: exit 0", server.exit_code() == 0)
+
+
 def test_queue_of_large_calls_is_bounded():
     """400 calls of 1 MiB each behind a running one: the queue holds 64, the rest are answered busy at once."""
     server = Server()
@@ -398,6 +414,7 @@ if __name__ == "__main__":
              test_eof_answers_received_calls, test_client_gone_mid_query,
              lambda: stop_mid_query("sigterm", lambda s: s.proc.send_signal(signal.SIGTERM)),
              test_stdout_closed, test_database_down, test_hostile_protocol_input, test_queue_of_large_calls_is_bounded,
+             test_wide_rows_keep_memory_bounded,
              test_reconnects,
              test_frozen_database]
     only = sys.argv[1:]

@@ -1,5 +1,5 @@
-// Each read-only layer on its own: the cursor wrapper with the SQL guard off,
-// the READ ONLY transaction with the guard and cursor off (as the owning role,
+// Each read-only layer on its own: the subquery wrapper with the SQL guard off,
+// the READ ONLY transaction with the guard and wrapper off (as the owning role,
 // which may write), and the analytics_ro role in a read-write transaction.
 // Then: session state a statement could leave behind does not reach the next call.
 #include <chrono>
@@ -40,12 +40,12 @@ struct Refusal {
 
 }  // namespace
 
-TEST_CASE("with the guard off, the cursor refuses several statements and anything but a query") {
+TEST_CASE("with the guard off, the wrapper refuses several statements and anything but a query") {
   Toolbox box = guard_off_toolbox();
   AdminDatabase admin;
   auto before = admin.fingerprint();
-  // The statement runs as `DECLARE … CURSOR FOR SELECT * FROM (<sql>) … LIMIT n`
-  // (db/cursor_statement.h): only a query parses there.
+  // The statement runs as `SELECT * FROM (\n<sql>\n) AS fleetmcp_rows LIMIT n`
+  // (db/wrapped_statement.h): only a query parses there.
   const Refusal refusals[] = {
       {"SELECT 1; DELETE FROM fuel.records", "syntax error at or near \";\""},
       {"SELECT 1; COMMIT; SET TRANSACTION READ WRITE; DELETE FROM fuel.records", "syntax error at or near \";\""},
@@ -77,7 +77,7 @@ TEST_CASE("with the guard off, the cursor refuses several statements and anythin
   CHECK(box.data("query", {{"sql", "SELECT 1"}})["rows"] == json::parse("[[1]]"));
 }
 
-TEST_CASE("with the guard off, the read-only transaction refuses what the cursor lets through") {
+TEST_CASE("with the guard off, the read-only transaction refuses what the wrapper lets through") {
   Toolbox box = guard_off_toolbox();
   AdminDatabase admin;
   auto before = admin.fingerprint();
@@ -94,7 +94,7 @@ TEST_CASE("with the guard off, the read-only transaction refuses what the cursor
 }
 
 TEST_CASE("the READ ONLY transaction alone refuses writes by a role that may write") {
-  // The owning role may write everything; no guard and no cursor stand in the way.
+  // The owning role may write everything; no guard and no wrapper stand in the way.
   std::string owner_url = environment_or_empty("TESTDB_OWNER_URL");
   REQUIRE_MESSAGE(!owner_url.empty(), "TESTDB_OWNER_URL is not set: run through scripts/test");
   fleetmcp::db::Session owner{owner_url, {5, 5, "fleetmcp-layers-test", ""}};
@@ -179,7 +179,7 @@ TEST_CASE("session state does not survive to the next call") {
     unguarded.data("query", {{"sql", "SELECT pg_advisory_lock(42), pg_try_advisory_lock(43)"}});
     CHECK(value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()") == 0);
   }
-  SUBCASE("LISTEN, PREPARE and temp tables are refused by the guard and, without it, by the cursor") {
+  SUBCASE("LISTEN, PREPARE and temp tables are refused by the guard and, without it, by the wrapper") {
     for (const char* sql : {"LISTEN fleet_channel", "PREPARE p AS SELECT 1", "CREATE TEMP TABLE t (x int)"}) {
       CAPTURE(sql);
       CHECK(box.call("query", {{"sql", sql}}).is_error);
@@ -188,7 +188,7 @@ TEST_CASE("session state does not survive to the next call") {
     CHECK(value("SELECT count(*) FROM pg_listening_channels()") == 0);
     CHECK(value("SELECT count(*) FROM pg_prepared_statements") == 0);
   }
-  SUBCASE("without guard and cursor, LISTEN and temp tables made in the transaction go with its rollback") {
+  SUBCASE("without guard and wrapper, LISTEN and temp tables made in the transaction go with its rollback") {
     box.session->read_only(5, [](pqxx::nontransaction& tx) {
       tx.exec("LISTEN fleet_channel");
       tx.exec("SELECT set_config('application_name', 'hijacked', false)");

@@ -35,8 +35,9 @@ struct Toolbox {
   std::unique_ptr<tools::ToolEnvironment> environment;
   tools::ToolRegistry registry;
 
-  explicit Toolbox(Config base = Config{}) : config(std::move(base)) {
-    config.database_url = require_database_url();
+  // `database_url`: another DSN for the same database (default DATABASE_URL).
+  explicit Toolbox(Config base = Config{}, std::string database_url = "") : config(std::move(base)) {
+    config.database_url = database_url.empty() ? require_database_url() : std::move(database_url);
     config.caller = "integration";
     session = std::make_unique<db::Session>(config.database_url,
                                             db::SessionDefaults{config.statement_timeout_s, 5, "fleetmcp-test", config.time_zone});

@@ -3,8 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include "json_text.h"
 #include "mcp/jsonrpc.h"
 
+using fleetmcp::append_json_string_body;
 using namespace fleetmcp::mcp;
 using nlohmann::json;
 
@@ -153,6 +155,15 @@ TEST_CASE("a tool answer's text is written into the line as encode() would write
         };
         CAPTURE(text);
         CHECK(encode_with_text(message_with(""), text) == encode(message_with(text)) + "\n");
+        // Split around the text, as a streamed answer writes it: the same bytes.
+        const TextEnvelope parts = split_at_text(message_with(""));
+        std::string streamed = parts.before;
+        append_json_string_body(streamed, text);
+        CHECK(streamed + parts.after == encode(message_with(text)) + "\n");
+        // The start does not depend on the outcome, which is decided last.
+        json other = message_with("");
+        other["result"]["isError"] = !is_error;
+        CHECK(split_at_text(other).before == parts.before);
       }
     }
   }

@@ -95,6 +95,24 @@ tools::ToolRegistry gated_registry(Gate& gate) {
                   context.progress(2, 3, "");
                   return tools::ToolResult{"counted"};
                 }});
+  // Hands its answer over in pieces, as the query tool does with a large one.
+  registry.add({"streaming", "", "Writes its answer while producing it.", {{"type", "object"}}, nullptr,
+                [](const json&, tools::CallContext& context) {
+                  context.progress(1, 3, "before the answer");
+                  REQUIRE(context.write_ahead);
+                  REQUIRE(context.write_ahead("{\"rows\":[[\"a \\\"quoted\\\" \u00e9\"],"));
+                  context.progress(2, 3, "inside the answer: never sent");
+                  REQUIRE(context.write_ahead("[\"line\\nbreak\"]"));
+                  tools::ToolResult rest{"],\"error\":\"failed late\"}", true};
+                  rest.text_handed_over = 10;
+                  return rest;
+                }});
+  registry.add({"streaming_gated", "", "Writes a piece, then waits.", {{"type", "object"}}, nullptr,
+                [&gate](const json&, tools::CallContext& context) {
+                  const bool written = context.write_ahead("{\"first\":");
+                  gate.wait(context);
+                  return tools::ToolResult{written ? "1}" : "{\"first\":1}"};
+                }});
   registry.add({"stubborn", "", "Ignores the first cancels.", {{"type", "object"}}, nullptr,
                 [&gate](const json&, tools::CallContext&) {
                   gate.wait_for_third_cancel();
@@ -217,7 +235,7 @@ TEST_CASE("a legacy session: initialize, list, call, then EOF ends run()") {
   session.send(request(2, "tools/list"));
   const json listed = session.receive();
   CHECK(listed["id"] == 2);
-  CHECK(listed["result"]["tools"].size() == 4);
+  CHECK(listed["result"]["tools"].size() == 6);
   session.send(request(3, "tools/call", {{"name", "fast"}, {"arguments", {{"n", "one"}}}}));
   const json called = session.receive();
   CHECK(called["id"] == 3);
@@ -440,4 +458,57 @@ TEST_CASE("request_stop ends run() with the input still open") {
   session.runner.join();
   CHECK(session.reason == StdioTransport::StopReason::stop_requested);
   CHECK(session.gate.hooks() == 1);
+}
+
+TEST_CASE("an answer written while it is produced arrives as one line, its text whole, isError from the end") {
+  Session session;
+  session.send(call(1, "streaming", {{"progressToken", "tok"}}));
+  const json progress = session.receive();
+  CHECK(progress["params"]["message"] == "before the answer");
+  const json answer = session.receive();  // no progress inside the line, none after it
+  CHECK(answer["id"] == 1);
+  CHECK(answer["result"]["isError"] == true);
+  const std::string text = answer["result"]["content"][0]["text"];
+  CHECK(text == "{\"rows\":[[\"a \\\"quoted\\\" \u00e9\"],[\"line\\nbreak\"]],\"error\":\"failed late\"}");
+  CHECK(json::parse(text)["rows"][1][0] == "line\nbreak");
+  session.send(request(2, "ping"));
+  CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("a modern answer written in pieces keeps the envelope's fields") {
+  Session session;
+  const json meta = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                     {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+  session.send(call(1, "streaming", meta));
+  const json answer = session.receive();
+  CHECK(answer["result"]["resultType"] == "complete");
+  CHECK(answer["result"]["isError"] == true);
+  CHECK(answer["result"]["_meta"].contains("io.modelcontextprotocol/serverInfo"));
+}
+
+TEST_CASE("no other message cuts into an answer being written") {
+  Session session;
+  session.send(call(1, "streaming_gated"));
+  session.gate.wait_started(1);  // its first piece is on the wire
+  session.send(request(2, "ping"));
+  // Give the reader time to try to answer the ping mid-line; the answer
+  // must still come whole, the ping after it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  session.gate.release();
+  const json first = session.receive();
+  CHECK(first["id"] == 1);
+  CHECK(first["result"]["content"][0]["text"] == "{\"first\":1}");
+  CHECK(session.receive()["id"] == 2);
+}
+
+TEST_CASE("an answer cancelled after its first piece went out is finished, so the stream stays readable") {
+  Session session;
+  session.send(call(1, "streaming_gated"));
+  session.gate.wait_started(1);
+  session.send(cancel(1));
+  const json first = session.receive();
+  CHECK(first["id"] == 1);
+  CHECK(first["result"]["content"][0]["text"] == "{\"first\":1}");
+  session.send(request(2, "ping"));
+  CHECK(session.receive()["id"] == 2);
 }
