@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from './clients.mjs';
 import { startHaproxy } from './haproxy_lib.mjs';
 import { accessRecords, connectLegacyHttp, connectModernHttp, newToken, post, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl, resultData } from './lib.mjs';
+import { demoDatabaseUrl, resultData, until } from './lib.mjs';
 
 const CALLS = 6;
 
@@ -34,13 +34,6 @@ function callsBy(gateway, caller) {
   return accessRecords(gateway).filter((record) => record.path === '/mcp' && record.caller === caller).length;
 }
 
-async function until(condition, what) {
-  for (let i = 0; i < 200; i += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('two gateways behind haproxy (round robin, no stickiness)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'fleetmcp-haproxy-'));

@@ -6,7 +6,7 @@
 // the standby cancels for a recovery conflict says so and names the settings.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
 import { connectLegacyClient } from './clients.mjs';
-import { resultData, resultText, serverEnvironment } from './lib.mjs';
+import { resultData, resultText, serverEnvironment, startProcess, until } from './lib.mjs';
 
 const run = promisify(execFile);
 const testdb = fileURLToPath(new URL('../../scripts/testdb', import.meta.url));
@@ -38,13 +38,6 @@ async function whereAmI(client) {
   return { standby, port: Number(port) };
 }
 
-async function until(condition, what) {
-  for (let i = 0; i < 400; i += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('read replica: a multi-host DATABASE_URL with target_session_attrs=prefer-standby', () => {
   let scratch;
@@ -53,9 +46,11 @@ describe('read replica: a multi-host DATABASE_URL with target_session_attrs=pref
   let primaryPort;
   let standbyAdminUrl;
   let session;
+  let replicaUrl;
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'fleetmcp-replica-'));
+    chmodSync(scratch, 0o711);  // run as root, the standby's server runs as postgres, which must reach it
     standbyDir = join(scratch, 'standby');
     // Replay waits for no query: a conflicting one is cancelled at once, so the
     // conflict below is certain rather than a matter of timing.
@@ -67,9 +62,8 @@ describe('read replica: a multi-host DATABASE_URL with target_session_attrs=pref
     primaryPort = Number(env.TESTDB_PRIMARY_PORT);
     standbyAdminUrl = env.TESTDB_ADMIN_URL;
     assert.match(env.DATABASE_URL, new RegExp(`127\\.0\\.0\\.1:${standbyPort},127\\.0\\.0\\.1:${primaryPort}/`));
-    session = await connectLegacyClient(serverEnvironment({
-      DATABASE_URL: `${env.DATABASE_URL}&application_name=${APPLICATION}`,
-    }));
+    replicaUrl = `${env.DATABASE_URL}&application_name=${APPLICATION}`;
+    session = await connectLegacyClient(serverEnvironment({ DATABASE_URL: replicaUrl }));
   });
 
   after(async () => {
@@ -82,12 +76,22 @@ describe('read replica: a multi-host DATABASE_URL with target_session_attrs=pref
     assert.deepEqual(await whereAmI(session.client), { standby: true, port: standbyPort });
   });
 
+  it('doctor names the standby it reached, its place in the host list and its replay lag', async () => {
+    const doctor = startProcess(['doctor'], serverEnvironment({ DATABASE_URL: replicaUrl }));
+    await doctor.exited;
+    const output = doctor.stdout();
+    assert.match(output, new RegExp(`✔ server reached: 127\\.0\\.0\\.1:${standbyPort} \\(host 1 of 2, `
+      + 'target_session_attrs=prefer-standby\\): a streaming standby'));
+    assert.match(output, /last replayed transaction [\d.]+ s old|no transaction replayed yet/);
+    assert.match(output, /analytics_ro:\*\*\*\*@127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\//, 'the password is masked');
+  });
+
   it('reports a query the standby cancelled for a recovery conflict, with the settings that prevent it', async () => {
     const sql = 'SELECT count(*) FROM (SELECT pg_sleep(20) FROM fuel.ingest_state LIMIT 1) AS slow';
     const call = session.client.callTool({ name: 'query', arguments: { sql } });
     await until(async () => (await psql(standbyAdminUrl,
-      `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${APPLICATION}' AND query LIKE '%pg_sleep(20)%'`
-      + " AND state = 'active'")) === '1', 'the query to run on the standby');
+      `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${APPLICATION}' AND wait_event = 'PgSleep'`))
+      === '1', 'the query to run on the standby');
     // On the primary an ACCESS EXCLUSIVE lock is WAL-logged; replaying it on
     // the standby needs the relation lock the query holds.
     await psql(required('TESTDB_ADMIN_URL'), 'BEGIN; LOCK TABLE fuel.ingest_state IN ACCESS EXCLUSIVE MODE; COMMIT');
