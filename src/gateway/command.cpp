@@ -230,7 +230,11 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool);
     std::unique_ptr<MetricsListener> metrics_listener;
     if (!options.metrics_listen.empty()) {
-      metrics_listener = std::make_unique<MetricsListener>(options.metrics_listen, metrics, pool);
+      try {
+        metrics_listener = std::make_unique<MetricsListener>(options.metrics_listen, metrics, pool);
+      } catch (const ServerError& error) {
+        throw ServerError(std::string{"MCP_METRICS_LISTEN / --metrics-listen: "} + error.what());
+      }
       spdlog::info("metrics on http://{}/metrics", metrics_listener->bound_address());
       if (!metrics_listener->bound_to_loopback())
         spdlog::warn("MCP_METRICS_LISTEN {} is not a loopback address: anyone who reaches it sees the gateway's "
