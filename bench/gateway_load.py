@@ -25,6 +25,7 @@ import workloads
 from haproxy import Haproxy
 from http_rpc import HttpRpcClient
 from machine import commit, machine_facts
+from processes import terminate
 
 # The SQL of bench/workloads.py, so these figures sit beside the main table's.
 LATENCY_WORKLOADS = {w.key: w for w in workloads.SESSION if w.key in ("tools_list", "select_1", "rows_1k")}
@@ -100,12 +101,7 @@ class Gateway:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, 20)
 
 
 class ProxiedGateways:

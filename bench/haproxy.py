@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+from processes import terminate
+
 
 def free_port():
     with socket.socket() as probe:
@@ -41,9 +43,4 @@ class Haproxy:
                 time.sleep(0.05)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, 10)
