@@ -2,8 +2,10 @@
 # A bounded load run of `fleetmcp gateway` on loopback: the latency the gateway
 # adds to a call against the same binary spoken to over stdio, and calls/s at
 # 1, 8 and 64 concurrent clients, counting the 503s (each must carry
-# Retry-After) that a full queue answers. A benchmark: it reports, it asserts
-# nothing about time. Writes the raw figures as JSON for gateway_report.py.
+# Retry-After) that a full queue answers; then scale-out: two gateways of eight
+# children each behind haproxy (round robin), 64 clients. A benchmark: it
+# reports, it asserts nothing about time. Writes the raw figures as JSON for
+# gateway_report.py.
 import argparse
 import json
 import math
@@ -20,8 +22,10 @@ import time
 
 import subjects
 import workloads
+from haproxy import Haproxy
 from http_rpc import HttpRpcClient
 from machine import commit, machine_facts
+from processes import terminate
 
 # The SQL of bench/workloads.py, so these figures sit beside the main table's.
 LATENCY_WORKLOADS = {w.key: w for w in workloads.SESSION if w.key in ("tools_list", "select_1", "rows_1k")}
@@ -51,8 +55,8 @@ def call_params(workload):
 class Gateway:
     """`fleetmcp gateway` on a free loopback port, with one bench token."""
 
-    def __init__(self, binary, env, log_path, pool, queue_max):
-        self.token = secrets.token_urlsafe(24)
+    def __init__(self, binary, env, log_path, pool, queue_max, token=None):
+        self.token = token or secrets.token_urlsafe(24)
         gateway_env = dict(env, MCP_AUTH_TOKENS=f"bench:{self.token}", MCP_POOL_MAX=str(pool),
                            MCP_QUEUE_MAX=str(queue_max))
         self.pool, self.queue_max = pool, queue_max
@@ -97,12 +101,38 @@ class Gateway:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        self.process.terminate()
+        terminate(self.process, 20)
+
+
+class ProxiedGateways:
+    """Several gateways with one token behind haproxy; load() sees them as one."""
+
+    def __init__(self, binary, env, directory, count, pool, queue_max):
+        token = secrets.token_urlsafe(24)
+        self.gateways = []
         try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            for index in range(count):
+                self.gateways.append(Gateway(binary, env, os.path.join(directory, f"gateway-{index + 1}.stderr"),
+                                             pool, queue_max, token))
+            self.proxy = Haproxy([gateway.port for gateway in self.gateways], directory)
+        except BaseException:
+            self.stop()
+            raise
+        self.token = token
+        self.pool, self.queue_max = f"{count} × {pool}", f"{count} × {queue_max}"
+
+    def client(self):
+        return HttpRpcClient("127.0.0.1", self.proxy.port, "/mcp",
+                             {"Authorization": f"Bearer {self.token}", "MCP-Protocol-Version": LEGACY_VERSION})
+
+    def cpu_s(self):
+        return sum(gateway.cpu_s() for gateway in self.gateways)
+
+    def stop(self):
+        if getattr(self, "proxy", None) is not None:
+            self.proxy.stop()
+        for gateway in self.gateways:
+            gateway.stop()
 
 
 def checked(reply, what):
@@ -281,13 +311,29 @@ def main():
                   file=sys.stderr)
     finally:
         deep.stop()
+
+    # Scale-out: two gateways × the same pool behind haproxy, 64 clients, default queues.
+    print(f"scale-out: 2 gateways × {args.pool} children behind haproxy", file=sys.stderr)
+    results["scale_out"] = []
+    proxied = ProxiedGateways(args.fleetmcp, subject.env, args.out, 2, args.pool, default_queue)
+    try:
+        load(proxied, LATENCY_WORKLOADS["select_1"], 2 * args.pool, 1.0)
+        for key in THROUGHPUT_WORKLOADS:
+            figures = load(proxied, LATENCY_WORKLOADS[key], 64, seconds)
+            figures["workload"] = key
+            results["scale_out"].append(figures)
+            print(f"  {key} × 64 via haproxy: {figures['calls_per_s']:.0f} calls/s, p50 "
+                  f"{figures['latency_ms']['p50']:.2f} ms, p95 {figures['latency_ms']['p95']:.2f} ms, "
+                  f"503s {figures['busy_503']}, errors {figures['errors']}", file=sys.stderr)
+    finally:
+        proxied.stop()
     results["machine"]["load_average_at_end"] = os.getloadavg()[0]
 
     path = os.path.join(args.out, "gateway_results.json")
     with open(path, "w") as out:
         json.dump(results, out, indent=1)
     print(path)
-    failures = sum(run["errors"] + run["busy_without_retry_after"] for run in results["load"])
+    failures = sum(run["errors"] + run["busy_without_retry_after"] for run in results["load"] + results["scale_out"])
     if failures:
         sys.exit(f"{failures} calls failed otherwise than with a 503 + Retry-After; see {path}")
 

@@ -55,6 +55,21 @@ def load_row(label, run):
             f"{run['gateway_cpu_ms_per_call']:.3f} | {run['client_cpu_share'] * 100:.0f} % |")
 
 
+def scale_out_table(results):
+    """Two gateways behind haproxy against the single gateway at the same 64 clients and default queue."""
+    labels = {key: w["label"] for key, w in results["workloads"].items()}
+    lines = ["| workload | clients | gateways × pool / queue | calls/s | p50 ms | p95 ms | 503 (all with Retry-After) "
+             "| other errors | gateways' CPU ms/call | client CPU |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for run in results.get("scale_out", []):
+        single = next((r for r in results["load"] if r["workload"] == run["workload"] and r["clients"] == run["clients"]
+                       and r["pool"] == results["pool"] and r["queue_max"] == 4 * results["pool"]), None)
+        if single is not None:
+            lines.append(load_row(f"{labels[run['workload']]}, one gateway", single))
+        lines.append(load_row(f"{labels[run['workload']]}, **two behind haproxy**", run))
+    return "\n".join(lines)
+
+
 def target_line(results):
     verdicts = []
     for figures in results["latency"].values():
@@ -77,6 +92,11 @@ Run of {machine['date']} on {machine['nproc']} × {machine['cpu']} (Linux {machi
 {target_line(results)}
 
 {load_table(results)}
+
+Scale-out: two gateways of {results['pool']} children each behind haproxy (round robin per request, no
+stickiness), against one gateway, with the same 64 clients on one machine.
+
+{scale_out_table(results)}
 {END}"""
 
 

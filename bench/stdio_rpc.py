@@ -5,6 +5,8 @@ import os
 import subprocess
 import time
 
+from processes import terminate
+
 
 class LineChannel:
     """Reads whole lines from a pipe as fast as the child writes them."""
@@ -86,10 +88,5 @@ class RpcChild:
         try:
             self.process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            terminate(self.process, 5)
         self.process.stdout.close()

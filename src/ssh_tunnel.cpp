@@ -121,8 +121,30 @@ std::vector<std::string> ssh_command(const SshSettings& settings, int local_port
   return command;
 }
 
+namespace {
+
+// One tunnel reaches one server: libpq's choice among several hosts
+// (target_session_attrs, failover) would silently become no choice at all.
+void refuse_several_hosts(const std::map<std::string, std::string>& params, const std::string& target) {
+  const auto listed = [&params](const char* key) {
+    const auto found = params.find(key);
+    return found == params.end() ? std::string{} : found->second;
+  };
+  const std::string hosts = listed("host").empty() ? listed("hostaddr") : listed("host");
+  if (hosts.find(',') == std::string::npos) return;
+  throw std::invalid_argument(
+      "--ssh forwards one local port to one database (--ssh-target " + target + "), but DATABASE_URL names several "
+      "hosts (" + hosts + "), so libpq's choice among them (target_session_attrs, failover to the primary) cannot "
+      "work through it. Either name one host in DATABASE_URL (the tunnel replaces it anyway), or drop --ssh and open "
+      "one forward per host yourself, e.g. ssh -N -L 15432:primary:5432 -L 15433:standby:5432 user@host, with "
+      "host=localhost,localhost port=15432,15433 in DATABASE_URL.");
+}
+
+}  // namespace
+
 std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std::string& target) {
   std::map<std::string, std::string> params = db::parse_database_url(dsn);
+  refuse_several_hosts(params, target);
   params.erase("hostaddr");
   params["port"] = std::to_string(local_port);
   if (params["sslmode"] == "verify-full") {
@@ -219,6 +241,11 @@ std::unique_ptr<SshTunnel> open_configured_tunnel(Config& config) {
   if (config.ssh.empty()) return nullptr;
   if (config.database_url.empty())
     throw SshTunnelError("--ssh needs DATABASE_URL too (user, password and database; the tunnel supplies host and port)");
+  try {
+    dsn_through_tunnel(config.database_url, 0, config.ssh_target);  // refuse before ssh starts
+  } catch (const std::invalid_argument& bad) {
+    throw SshTunnelError(bad.what());
+  }
   SshSettings settings{config.ssh, config.ssh_target, config.ssh_options, config.connect_timeout_s};
   auto tunnel = SshTunnel::open(settings);
   try {

@@ -33,7 +33,8 @@ std::vector<std::string> ssh_command(const SshSettings& settings, int local_port
 // The DSN pointed at the tunnel: host 127.0.0.1 and the tunnel's port; user,
 // password, dbname and every other setting kept. With sslmode=verify-full the
 // target's host name stays as `host` (for the certificate) and hostaddr is
-// 127.0.0.1. Throws std::invalid_argument when the DSN cannot be parsed.
+// 127.0.0.1. Throws std::invalid_argument when the DSN cannot be parsed, and
+// when it names several hosts (one tunnel cannot carry libpq's choice among them).
 std::string dsn_through_tunnel(const std::string& dsn, int local_port, const std::string& target);
 
 class SshTunnel {

@@ -20,6 +20,8 @@ struct SessionDefaults {
 
 // The keywords a URL or key=value DSN sets, as libpq reads it (empty values
 // left out). Throws std::invalid_argument with libpq's reason, trimmed.
+// Several hosts (host=a,b port=1,2, or postgresql://a:1,b:2/…) stay libpq's
+// comma lists, and target_session_attrs is kept: libpq itself picks the host.
 std::map<std::string, std::string> parse_dsn(const std::string& dsn);
 
 // parse_dsn for the configured DSN: the reason starts "DATABASE_URL cannot be

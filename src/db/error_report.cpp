@@ -62,7 +62,21 @@ std::string denied_function(const std::string& message) {
   return starts_with(message, prefix.c_str()) ? message.substr(prefix.size()) : std::string{};
 }
 
+// A standby cancels a query when replaying the primary's changes needs what
+// the query holds (row versions VACUUM removed, a lock): 40001, or 40P01 for
+// a buffer-pin deadlock. Nothing in the statement was wrong.
+bool is_recovery_conflict(const std::string& sqlstate, const std::string& message) {
+  return (sqlstate == "40001" || sqlstate == "40P01") && message.find("conflict with recovery") != std::string::npos;
+}
+
 std::string advice_for(const std::string& sqlstate, const std::string& message, const ErrorAdviceInputs& inputs) {
+  if (is_recovery_conflict(sqlstate, message))
+    return "The database is a read replica (streaming standby): it cancelled this query because replaying the "
+           "primary's changes needed the rows or the lock the query held (DETAIL says which). The statement is "
+           "fine: run it again, and keep it short (a narrow time range). If it keeps happening, the operator can "
+           "set hot_standby_feedback = on on the standby (the primary then keeps the rows standby queries read) or "
+           "raise max_standby_streaming_delay (e.g. '5min'; replay then waits longer for queries), or point "
+           "DATABASE_URL at the primary.";
   if (sqlstate == "42501" && !denied_function(message).empty())
     return denied_function(message) +
            " needs privileges the analytics role does not have (it is reserved to superusers or roles granted it); "

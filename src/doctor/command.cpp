@@ -10,6 +10,7 @@
 #include "db/connection_options.h"
 #include "doctor/database_checks.h"
 #include "doctor/network_checks.h"
+#include "doctor/replica_check.h"
 #include "doctor/role_checks.h"
 
 namespace fleetmcp::doctor {
@@ -59,7 +60,7 @@ CLI::App* add_doctor_command(CLI::App& app) {
 
 int run_doctor(const Config& config, std::ostream& out) {
   out << "fleetmcp doctor " << FLEETMCP_VERSION << " — schemas " << config.readable_schemas_text() << '\n';
-  constexpr int kChecks = 14;  // the five before login and the nine after it
+  constexpr int kChecks = 15;  // the five before login and the ten after it
   int failures = 0;
   int reported = 0;
   auto report = [&](const Check& check) {
@@ -87,6 +88,7 @@ int run_doctor(const Config& config, std::ostream& out) {
   try {
     // Read-only whoever we logged in as: doctor itself never writes.
     pqxx::read_transaction tx{*connection};
+    report(check_server_reached(*connection, tx, target.params));
     RoleSafety safety = check_role_safety(tx);
     report(check_not_superuser(safety));
     report(check_cannot_write(safety, tx));

@@ -18,6 +18,8 @@
 #include "gateway/child_pool.h"
 #include "gateway/http_server.h"
 #include "gateway/mcp_endpoint.h"
+#include "gateway/metrics.h"
+#include "gateway/metrics_listener.h"
 #include "gateway/tokens.h"
 #include "mcp/stdio_transport.h"
 
@@ -121,6 +123,7 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.queue_max = env_number("MCP_QUEUE_MAX", options.queue_max);
   options.max_body_bytes = env_number("MCP_MAX_REQUEST_BYTES", options.max_body_bytes);
   options.header_timeout_s = env_number("MCP_HEADER_TIMEOUT", options.header_timeout_s);
+  options.metrics_listen = env_or("MCP_METRICS_LISTEN", "");
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();
@@ -143,6 +146,9 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
                       "Seconds for a request's headers, else 408; until a connection authenticates, counted from "
                       "when it starts to wait (env MCP_HEADER_TIMEOUT; default 10)")
       ->check(CLI::PositiveNumber);
+  gateway->add_option("--metrics-listen", options.metrics_listen,
+                      "HOST:PORT serving Prometheus /metrics apart from the MCP port, e.g. 127.0.0.1:9892 (env "
+                      "MCP_METRICS_LISTEN; default: none)");
   return gateway;
 }
 
@@ -203,9 +209,17 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
 
   try {
     std::unique_ptr<McpEndpoint> endpoint;
-    HttpServer server(server_options, [&endpoint](const HttpRequest& request, ResponseChannel& channel) {
+    GatewayMetrics metrics;
+    HttpServer server(server_options, [&endpoint, &metrics](const HttpRequest& request, ResponseChannel& channel) {
+      const auto started = std::chrono::steady_clock::now();
       endpoint->handle(request, channel);
-    }, write_access_line);
+      if (request.method == "POST" && (request.path == "/mcp" || request.path == "/"))
+        metrics.record_request(request_method(request.body), channel.status(),
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }, [&metrics](const AccessRecord& record) {
+      metrics.record_response(record.status);
+      write_access_line(record);
+    });
     if (options.insecure_no_auth && !server.bound_to_loopback()) {
       spdlog::error("--insecure-no-auth is refused on {}: only a loopback address may serve without tokens",
                     server.bound_address());
@@ -214,6 +228,18 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     endpoint_options.origins.loopback_listener = server.bound_to_loopback();
     ChildPool pool(pool_options);
     endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool);
+    std::unique_ptr<MetricsListener> metrics_listener;
+    if (!options.metrics_listen.empty()) {
+      try {
+        metrics_listener = std::make_unique<MetricsListener>(options.metrics_listen, metrics, pool);
+      } catch (const ServerError& error) {
+        throw ServerError(std::string{"MCP_METRICS_LISTEN / --metrics-listen: "} + error.what());
+      }
+      spdlog::info("metrics on http://{}/metrics", metrics_listener->bound_address());
+      if (!metrics_listener->bound_to_loopback())
+        spdlog::warn("MCP_METRICS_LISTEN {} is not a loopback address: anyone who reaches it sees the gateway's "
+                     "counters; firewall it or bind 127.0.0.1", metrics_listener->bound_address());
+    }
 
     std::thread signal_thread([&] {
       for (;;) {

@@ -22,6 +22,7 @@ struct GatewayOptions {
   std::size_t queue_max = 0;    // MCP_QUEUE_MAX; 0: four per child
   std::size_t max_body_bytes = 1024 * 1024;  // MCP_MAX_REQUEST_BYTES
   double header_timeout_s = 10;  // MCP_HEADER_TIMEOUT
+  std::string metrics_listen;    // MCP_METRICS_LISTEN: HOST:PORT of /metrics; empty: no metrics listener
 };
 
 // Adds the subcommand; its flags fill `options` and config.listen (the other

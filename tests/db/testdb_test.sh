@@ -62,6 +62,18 @@ check "events keeps its chunks in tracksolid" \
   [ "$(psql -X -q -At -d "$DATABASE_URL" -c "SELECT DISTINCT chunk_schema FROM timescaledb_information.chunks
         WHERE hypertable_name = 'events'")" = tracksolid ]
 
+check "replication connections are open to the postgres superuser only" \
+  [ "$(awk '$1 !~ /^#/ && $2 == "replication" && $3 != "postgres"' "$dir/data/pg_hba.conf")" = "" ]
+standby="$scratch/standby"
+check "standby makes a streaming replica of DIR" quietly "$testdb" standby "$dir" --dir "$standby"
+standby_url=$(sed -n "s/^export DATABASE_URL='\(.*\)'$/\1/p" "$standby/env" 2>/dev/null)
+check "the standby's DATABASE_URL names the standby first, then the primary, with prefer-standby" \
+  grep -Eq "^postgresql://analytics_ro:[A-Za-z0-9]{32}@127\.0\.0\.1:[0-9]+,127\.0\.0\.1:$TESTDB_PORT/tracksolid_db\?target_session_attrs=prefer-standby$" <<<"$standby_url"
+check "and reaches the standby as analytics_ro" \
+  [ "$(psql -X -q -At -d "$standby_url" -c "SELECT current_user || ',' || pg_is_in_recovery()")" = "analytics_ro,true" ]
+check "standby refuses an unsafe --setting" fails quietly "$testdb" standby "$dir" --dir "$scratch/standby2" --setting "x=1'; y"
+check "stop removes the standby" quietly "$testdb" stop "$standby"
+
 check "start again on a running DIR is a no-op that prints DIR" \
   [ "$("$testdb" start --dir "$dir" 2>/dev/null | tail -n 1)" = "$dir" ]
 check "restart succeeds" "$testdb" restart "$dir"

@@ -92,3 +92,12 @@ export function resultText(result) {
   if (!first || first.type !== 'text') throw new Error(`expected text content, got ${JSON.stringify(result.content)}`);
   return first.text;
 }
+
+// Polls `condition` (sync or async) every 50 ms until it holds; fails naming `what`.
+export async function until(condition, what, tries = 400) {
+  for (let i = 0; i < tries; i += 1) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -107,7 +107,8 @@ TEST_CASE("doctor: every check passes as analytics_ro with the complete schema l
   CHECK(run.exit_code == 0);
   CHECK(failed_lines(run.output) == 0);
   CHECK(run.output.find("all checks passed") != std::string::npos);
-  for (const char* title : {"DSN parses", "host resolves", "TCP reachable", "TLS", "login", "not a superuser",
+  for (const char* title : {"DSN parses", "host resolves", "TCP reachable", "TLS", "login", "server reached",
+                            "not a superuser",
                             "cannot write anywhere", "session defaults", "MCP_READABLE_SCHEMAS matches",
                             "materialized views granted", "default privileges", "no access outside", "TimescaleDB",
                             "time zone"})
@@ -116,6 +117,8 @@ TEST_CASE("doctor: every check passes as analytics_ro with the complete schema l
   CHECK(run.output.find(":****@") != std::string::npos);  // the password is masked
   CHECK(run.output.find("infrastructure") != std::string::npos);
   CHECK(run.output.find("TLS not in use") != std::string::npos);
+  CHECK(run.output.find("✔ server reached: 127.0.0.1:") != std::string::npos);
+  CHECK(run.output.find(": the primary (not in recovery)") != std::string::npos);
   std::string password = require_database_url();
   password = password.substr(password.find(':', 14) + 1);
   password = password.substr(0, password.find('@'));
@@ -184,7 +187,7 @@ TEST_CASE("doctor: a port nobody listens on fails at TCP and stops there") {
   CHECK(run.output.find("Connection refused") != std::string::npos);
   CHECK(run.output.find("ssh -N -L") != std::string::npos);
   CHECK(run.output.find("login") == std::string::npos);
-  CHECK(run.output.find("11 further checks not run") != std::string::npos);
+  CHECK(run.output.find("12 further checks not run") != std::string::npos);
 }
 
 TEST_CASE("doctor: sslmode=require against a server without TLS fails at TLS") {

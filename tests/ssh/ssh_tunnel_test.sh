@@ -57,4 +57,16 @@ DATABASE_URL="$remote_url" "$FLEETMCP_BIN" --ssh "$user@127.0.0.1" --ssh-option 
 [ "$code" -eq 2 ] || fail "expected exit 2 for a failed ssh, got $code"
 grep -q "cannot open the SSH tunnel: ssh failed" "$work/stderr" || fail "no ssh failure: $(cat "$work/stderr")"
 grep -qi "connection refused" "$work/stderr" || fail "ssh's own message missing: $(cat "$work/stderr")"
+# Several hosts (a standby and the primary): refused before ssh starts, saying how to forward each.
+code=0
+multi_url=$(sed "s/@127\.0\.0\.1:$TESTDB_PORT/@standby.invalid:5432,primary.invalid:5432/" <<<"$DATABASE_URL")
+DATABASE_URL="$multi_url?target_session_attrs=prefer-standby" "$FLEETMCP_BIN" "${ssh_args[@]}" doctor \
+  >/dev/null 2>"$work/stderr" || code=$?
+[ "$code" -eq 2 ] || fail "expected exit 2 for --ssh with several hosts, got $code"
+grep -q "names several hosts (standby.invalid,primary.invalid)" "$work/stderr" \
+  || fail "no refusal naming the hosts: $(cat "$work/stderr")"
+if grep -q "ssh tunnel to" "$work/stderr"; then fail "ssh was started for a DSN it cannot serve"; fi
+if grep -q "$(cat "$TESTDB_RO_PASSWORD_FILE" 2>/dev/null || echo no-password-file)" "$work/stderr"; then
+  fail "the password leaked into the refusal"
+fi
 echo "ssh tunnel: ok"

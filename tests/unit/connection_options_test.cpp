@@ -63,3 +63,17 @@ TEST_CASE("conninfo_string quotes and escapes every value, and libpq reads it ba
   CHECK(parse_dsn(text) == params);
   CHECK(conninfo_string({}).empty());
 }
+
+TEST_CASE("a multi-host DSN keeps its host and port lists and target_session_attrs for libpq's own failover") {
+  auto url = connection_parameters(
+      "postgresql://analytics_ro:s%40cret@standby:5433,primary:5432/tracksolid_db?target_session_attrs=prefer-standby",
+      {});
+  CHECK(url.at("host") == "standby,primary");
+  CHECK(url.at("port") == "5433,5432");
+  CHECK(url.at("target_session_attrs") == "prefer-standby");
+  CHECK(url.at("password") == "s@cret");
+  auto keywords = parse_dsn(conninfo_string(connection_parameters("host=a,b port=1,2 target_session_attrs=any", {})));
+  CHECK(keywords.at("host") == "a,b");
+  CHECK(keywords.at("port") == "1,2");
+  CHECK(keywords.at("target_session_attrs") == "any");
+}

@@ -84,6 +84,17 @@ TEST_CASE("--ssh: the DSN keeps user, password and database; host and port becom
                        std::invalid_argument);
 }
 
+TEST_CASE("--ssh: a DSN with several hosts is refused, naming the hosts and the way to forward each") {
+  for (const char* dsn : {"postgresql://u:p@primary:5432,standby:5432/db?target_session_attrs=prefer-standby",
+                          "host=primary,standby port=5432,5433 user=u", "hostaddr=10.0.0.1,10.0.0.2 user=u"}) {
+    CAPTURE(dsn);
+    CHECK_THROWS_WITH_AS(dsn_through_tunnel(dsn, 1, "timescale_db:5432"), doctest::Contains("several hosts"),
+                         std::invalid_argument);
+  }
+  CHECK_THROWS_WITH_AS(dsn_through_tunnel("host=primary,standby user=u", 1, "timescale_db:5432"),
+                       doctest::Contains("-L 15432:primary:5432 -L 15433:standby:5432"), std::invalid_argument);
+}
+
 TEST_CASE("--ssh: the rewritten DSN parses back to the same values, quotes and all") {
   auto params = db::parse_dsn(dsn_through_tunnel("host=db user='o\\'neil' password='a b\\\\c'", 5, "db:5432"));
   CHECK(params.at("user") == "o'neil");

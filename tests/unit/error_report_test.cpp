@@ -126,3 +126,20 @@ TEST_CASE("a bind parameter miscount reported by the server says what to give") 
         "The number of params must match the statement's $n placeholders: give exactly one value per $1, $2 …, in "
         "order.");
 }
+
+TEST_CASE("a query a standby cancelled for recovery says so and names the operator's settings") {
+  // What a PostgreSQL 15 standby sends when replay needs a lock the query holds.
+  std::string message =
+      "ERROR:  canceling statement due to conflict with recovery\n"
+      "DETAIL:  User was holding a relation lock for too long.\n";
+  ErrorReport report = make_error_report("40001", message, false, {"reporting", 30});
+  CHECK(report.message == "canceling statement due to conflict with recovery");
+  CHECK(report.detail == "User was holding a relation lock for too long.");
+  CHECK(report.advice.find("read replica") != std::string::npos);
+  CHECK(report.advice.find("hot_standby_feedback") != std::string::npos);
+  CHECK(report.advice.find("max_standby_streaming_delay") != std::string::npos);
+  CHECK(make_error_report("40P01", message, false, {"", 30}).advice.find("hot_standby_feedback") != std::string::npos);
+  // A serialization failure on a primary is another matter.
+  CHECK(make_error_report("40001", "ERROR:  could not serialize access due to concurrent update\n", false, {"", 30})
+            .advice.empty());
+}

@@ -35,6 +35,13 @@ TEST_CASE("a URL with several hosts is masked") {
                "postgresql://u:****@a:1,b:2/db?target_session_attrs=read-write");
 }
 
+TEST_CASE("a key=value DSN with several hosts is masked, the host and port lists kept") {
+  check_hidden("host=standby,primary port=5433,5432 password='s3 cret' target_session_attrs=prefer-standby", "s3 cret",
+               "host=standby,primary port=5433,5432 password=**** target_session_attrs=prefer-standby");
+  check_hidden("postgresql://u:secret@[::1]:5433,[::1]:5432/db?target_session_attrs=prefer-standby", "secret",
+               "postgresql://u:****@[::1]:5433,[::1]:5432/db?target_session_attrs=prefer-standby");
+}
+
 TEST_CASE("a password in a URL query is masked whatever the key's case or encoding") {
   check_hidden("postgresql://u@h/db?password=secret&sslmode=require", "secret",
                "postgresql://u@h/db?password=****&sslmode=require");
