@@ -1,16 +1,23 @@
--- Opt-in hardening beside analytics_ro_role.sql: takes EXECUTE on the functions
--- whose effects outlive a rolled-back transaction away from PUBLIC, so that
--- analytics_ro cannot call them even from inside a view or a plpgsql body,
--- which fleetmcp's name check (src/side_effects/) cannot see into.
--- Run as a superuser:   psql -d tracksolid_db -f sql/analytics_ro_hardening.sql
+-- Opt-in hardening beside analytics_ro_role.sql. Run as a superuser:
+--   psql -d tracksolid_db -f sql/analytics_ro_hardening.sql
+--
+-- 1. Takes EXECUTE on the functions whose effects outlive a rolled-back
+--    transaction (and SELECT on the views that show other sessions' SQL) away
+--    from PUBLIC, so that analytics_ro cannot reach them even from inside a
+--    plpgsql body, which fleetmcp's checks (src/side_effects/) cannot see into.
+-- 2. Takes EXECUTE on every SECURITY DEFINER function analytics_ro can run
+--    (e.g. reporting.refresh_v_trips(), which writes with its owner's rights)
+--    away from PUBLIC and from analytics_ro: without this, only fleetmcp's
+--    READ ONLY transaction stands between the role and those writes.
+--    `fleetmcp doctor` lists the functions this closes.
 --
 -- Opt-in because it changes every role of the database, not just
 -- analytics_ro: a privilege held through PUBLIC can only be taken from PUBLIC.
--- So it grants EXECUTE straight back to the owning roles (the roles that own
--- the data and run the ingestion, which may use advisory locks or notify),
--- and superusers bypass the check anyway. Add any other role that needs one of
--- these functions to `keep` below before running it. Idempotent.
--- The names are those of src/side_effects/side_effect_guard.cpp's rules.
+-- So it grants the privilege straight back to the owning roles (`keep`: the
+-- roles that own the data and run the ingestion, which may use advisory locks
+-- or notify, or run the nightly refresh) and to each SECURITY DEFINER
+-- function's owner; superusers bypass the check anyway. Add any other role
+-- that needs one of these to `keep` below before running it. Idempotent.
 
 \set ON_ERROR_STOP on
 BEGIN;
@@ -18,18 +25,41 @@ BEGIN;
 DO $harden$
 DECLARE
   keep constant text[] := ARRAY['tracksolid_owner'];
-  patterns constant text[] := ARRAY[
+  -- The names src/side_effects/side_effect_guard.cpp refuses, '*' being any
+  -- text; tests/unit/hardening_sql_test.cpp keeps the two lists identical.
+  -- Functions refused when called:
+  called constant text[] := ARRAY[
     'pg_logical_emit_message', 'txid_current', 'pg_current_xact_id',
-    'pg\_advisory\_%', 'pg\_try\_advisory\_%',
-    'pg_cancel_backend', 'pg_terminate_backend', 'pg_notify',
-    'lo\_%', 'loread', 'lowrite', 'pg_stat_get_activity', 'pg_stat_get_backend_activity'];
+    'pg_advisory_*', 'pg_try_advisory_*',
+    'pg_cancel_backend', 'pg_terminate_backend', 'pg_signal_backend',
+    'pg_reload_conf', 'pg_rotate_logfile', 'pg_log_backend_memory_contexts',
+    'lo_*', 'loread', 'lowrite', 'pg_notify',
+    'pg_create_*', 'pg_drop_replication_slot', 'pg_copy_*_replication_slot',
+    'pg_replication_*', 'pg_logical_slot_*',
+    'pg_backup_*', 'pg_start_backup', 'pg_stop_backup', 'pg_switch_wal',
+    'pg_promote', 'pg_wal_replay_*', 'pg_import_system_collations',
+    'dblink*', 'query_to_xml*', 'ts_stat'];
+  -- Views and functions refused wherever they are named (other sessions' SQL):
+  named constant text[] := ARRAY[
+    'pg_stat_activity', 'pg_stat_get_activity', 'pg_stat_get_backend_activity',
+    'pg_stat_statements*'];
+  like_patterns text[];
   fn regprocedure;
+  rel regclass;
   r text;
 BEGIN
+  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO like_patterns
+  FROM unnest(called || named) p;
+
+  -- PostgreSQL's own functions, and those of extensions such as dblink and
+  -- pg_stat_statements (a function an owner wrote under such a name is
+  -- refused by fleetmcp's check and left alone here).
   FOR fn IN
     SELECT p.oid::regprocedure FROM pg_proc p
-    WHERE p.pronamespace = 'pg_catalog'::regnamespace
-      AND p.proname LIKE ANY (patterns)
+    WHERE p.proname LIKE ANY (like_patterns)
+      AND (p.pronamespace = 'pg_catalog'::regnamespace
+           OR EXISTS (SELECT FROM pg_depend d
+                      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
       AND has_function_privilege('public', p.oid, 'EXECUTE')
     ORDER BY 1
   LOOP
@@ -41,13 +71,51 @@ BEGIN
     END LOOP;
     RAISE NOTICE 'PUBLIC no longer executes %', fn;
   END LOOP;
-  -- A view reads with its owner's rights, so pg_stat_activity needs its own REVOKE.
-  REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC;
-  FOREACH r IN ARRAY keep LOOP
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('GRANT SELECT ON pg_catalog.pg_stat_activity TO %I', r);
-    END IF;
+
+  -- A view reads with its owner's rights, so pg_stat_activity (and
+  -- pg_stat_statements, where installed) needs its own REVOKE.
+  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO like_patterns FROM unnest(named) p;
+  FOR rel IN
+    SELECT c.oid::regclass FROM pg_class c
+    WHERE c.relkind = 'v' AND c.relname LIKE ANY (like_patterns)
+      AND (c.relnamespace = 'pg_catalog'::regnamespace
+           OR EXISTS (SELECT FROM pg_depend d
+                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+      AND has_table_privilege('public', c.oid, 'SELECT')
+    ORDER BY 1
+  LOOP
+    EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', rel);
+    FOREACH r IN ARRAY keep LOOP
+      IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+        EXECUTE format('GRANT SELECT ON %s TO %I', rel, r);
+      END IF;
+    END LOOP;
+    RAISE NOTICE 'PUBLIC no longer reads %', rel;
   END LOOP;
+
+  -- SECURITY DEFINER functions outside PostgreSQL's and the extensions' own
+  -- that analytics_ro can execute: they run with their owner's rights.
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics_ro') THEN
+    FOR fn IN
+      SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.prosecdef AND p.prokind IN ('f', 'p')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND NOT EXISTS (SELECT FROM pg_depend d
+                        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+        AND has_function_privilege('analytics_ro', p.oid, 'EXECUTE')
+      ORDER BY 1
+    LOOP
+      EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC, analytics_ro', fn);
+      EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', fn,
+                     (SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = fn));
+      FOREACH r IN ARRAY keep LOOP
+        IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+          EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', fn, r);
+        END IF;
+      END LOOP;
+      RAISE NOTICE 'analytics_ro no longer executes SECURITY DEFINER %', fn;
+    END LOOP;
+  END IF;
 END
 $harden$;
 
