@@ -3,6 +3,7 @@
 // the SQL's two lists (`called`, `named`) drift from them.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
