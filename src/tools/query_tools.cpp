@@ -3,6 +3,7 @@
 #include "db/error_report.h"
 #include "db/query_runner.h"
 #include "plan_guard/plan_check.h"
+#include "plan_guard/plan_precheck.h"
 #include "side_effects/side_effect_guard.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
@@ -20,8 +21,11 @@ using nlohmann::json;
 constexpr std::int64_t kSampleDefault = 10;
 constexpr std::int64_t kSampleMaximum = 100;
 
-// Runs a statement that passed the guard and answers with rows or a precise error.
-ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts) {
+// Runs a statement that passed the guard and answers with rows or a precise
+// error. Unless the guard is off for a test, its plan is checked first for
+// calls hidden in views and SQL functions, and against `runaway` limits when given.
+ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts,
+                       std::optional<plan_guard::PlanLimits> runaway = std::nullopt) {
   request.max_bytes = env.config.max_bytes;
   request.max_cell_bytes = env.config.max_cell_bytes;
   const std::size_t max_rows = request.max_rows;
@@ -31,6 +35,8 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     return !context.is_cancelled();
   };
   try {
+    if (request.use_cursor && !env.config.guard_disabled_for_tests)
+      plan_guard::check_plan_first(env.session, request, plan_guard::plan_check(runaway));
     db::QueryResult result = db::run_query(env.session, env.types(), request);
     if (result.row_count == 0) {
       if (std::string hint = empty_result_hint(request.statement); !hint.empty()) add_hint(result.text, hint);
@@ -92,9 +98,10 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
   }
   request.statement = verdict.statement;
   request.use_cursor = verdict.kind != sql::StatementKind::Explain;
+  std::optional<plan_guard::PlanLimits> runaway;
   if (!optional_bool(arguments, "allow_expensive", false))
-    request.check_plan = plan_guard::plan_check({config.max_cost, config.max_plan_rows});
-  return run_guarded(env, std::move(request), context, std::move(facts));
+    runaway = plan_guard::PlanLimits{config.max_cost, config.max_plan_rows};
+  return run_guarded(env, std::move(request), context, std::move(facts), runaway);
 }
 
 ToolResult sample_table(ToolEnvironment& env, const json& arguments, CallContext& context) {
