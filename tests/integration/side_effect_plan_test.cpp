@@ -1,0 +1,106 @@
+// Calls hidden where the statement's text does not show them: in a view and in
+// an inlinable SQL function, made in a readable schema by the superuser for
+// this test. The plan pass (src/side_effects/plan_calls.h) finds them before
+// anything runs; measured as the superuser: advisory locks left held and WAL
+// written, with the guard and with it switched off.
+#include <pqxx/pqxx>
+
+#include "admin_database.h"
+#include "test_database.h"
+
+using fleetmcp::testing::AdminDatabase;
+using fleetmcp::testing::Toolbox;
+
+namespace {
+
+// Made for the test case's duration, dropped even when a check fails.
+struct HiddenCalls {
+  AdminDatabase admin;
+  HiddenCalls() {
+    run("CREATE VIEW reporting.fm_test_locked AS SELECT pg_try_advisory_lock(4545) AS locked, 1 AS one");
+    run("GRANT SELECT ON reporting.fm_test_locked TO analytics_ro");
+    run("CREATE FUNCTION reporting.fm_test_note(n integer) RETURNS boolean LANGUAGE sql AS "
+        "$$SELECT pg_logical_emit_message(false, 'fleet', repeat('x', n)) IS NOT NULL$$");
+    run("CREATE VIEW reporting.fm_test_sessions AS SELECT pid, query FROM pg_stat_activity");
+    run("GRANT SELECT ON reporting.fm_test_sessions TO analytics_ro");
+  }
+  ~HiddenCalls() {
+    run("DROP VIEW IF EXISTS reporting.fm_test_locked, reporting.fm_test_sessions");
+    run("DROP FUNCTION IF EXISTS reporting.fm_test_note(integer)");
+  }
+  void run(const std::string& statement) {
+    pqxx::nontransaction tx{admin.connection()};
+    tx.exec(statement);
+  }
+  long locks_held() {
+    pqxx::nontransaction tx{admin.connection()};
+    return tx.query_value<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4545");
+  }
+  long wal_written_by(Toolbox& toolbox, const std::string& sql) {
+    pqxx::nontransaction tx{admin.connection()};
+    auto before = tx.query_value<std::string>("SELECT pg_current_wal_insert_lsn()::text");
+    toolbox.call("query", {{"sql", sql}});
+    return tx.query_value<long>("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), " + tx.quote(before) + ")");
+  }
+};
+
+Toolbox guard_off_toolbox() {
+  fleetmcp::Config config;
+  config.guard_disabled_for_tests = true;
+  return Toolbox{config};
+}
+
+}  // namespace
+
+TEST_CASE("side effects: a lock taken inside a view is refused before it runs, by query, sample_table and explain") {
+  HiddenCalls hidden;
+  {
+    // Without the guard the view's session lock outlives the rolled-back call.
+    Toolbox unguarded = guard_off_toolbox();
+    unguarded.call("query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}});
+    CHECK(hidden.locks_held() == 1);
+  }
+  CHECK(hidden.locks_held() == 0);  // its connection closed
+
+  Toolbox box;
+  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}});
+  INFO(refused.text);
+  CHECK(refused.is_error);
+  CHECK(refused.text.starts_with("Query refused: pg_try_advisory_lock() is refused before it runs: it takes an "
+                                 "advisory lock"));
+  CHECK(refused.text.find("called inside a view or SQL function this statement uses") != std::string::npos);
+  CHECK(box.call("query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}, {"allow_expensive", true}}).is_error);
+  fleetmcp::tools::ToolResult sampled = box.call("sample_table", {{"schema", "reporting"}, {"table", "fm_test_locked"}});
+  CHECK(sampled.is_error);
+  CHECK(sampled.text.find("pg_try_advisory_lock() is refused") != std::string::npos);
+  fleetmcp::tools::ToolResult analyzed =
+      box.call("explain", {{"sql", "SELECT * FROM reporting.fm_test_locked"}, {"analyze", true}});
+  CHECK(analyzed.is_error);
+  CHECK(analyzed.text.starts_with("Explain refused: pg_try_advisory_lock() is refused"));
+  CHECK(hidden.locks_held() == 0);
+}
+
+TEST_CASE("side effects: a WAL message inside an inlined SQL function is refused; no WAL is written") {
+  HiddenCalls hidden;
+  const std::string sql = "SELECT reporting.fm_test_note(10000)";
+  Toolbox unguarded = guard_off_toolbox();
+  CHECK(hidden.wal_written_by(unguarded, sql) >= 10000);
+  Toolbox box;
+  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", sql}});
+  INFO(refused.text);
+  CHECK(refused.text.starts_with("Query refused: pg_logical_emit_message() is refused before it runs: it writes a "
+                                 "WAL message"));
+  CHECK(hidden.wal_written_by(box, sql) == 0);
+}
+
+TEST_CASE("side effects: another session's SQL through a view over pg_stat_activity is refused") {
+  HiddenCalls hidden;
+  Toolbox box;
+  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", "SELECT query FROM reporting.fm_test_sessions"}});
+  INFO(refused.text);
+  CHECK(refused.is_error);
+  CHECK(refused.text.starts_with("Query refused: pg_stat_get_activity() is refused before it runs: it shows other "
+                                 "sessions' query text"));
+  // An ordinary query still runs.
+  CHECK(box.data("query", {{"sql", "SELECT count(*) AS n FROM reporting.v_trips"}})["row_count"] == 1);
+}
