@@ -43,79 +43,59 @@ DECLARE
   named constant text[] := ARRAY[
     'pg_stat_activity', 'pg_stat_get_activity', 'pg_stat_get_backend_activity',
     'pg_stat_statements*'];
-  like_patterns text[];
-  fn regprocedure;
-  rel regclass;
+  fn_patterns text[];
+  view_patterns text[];
+  target record;
   r text;
 BEGIN
-  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO like_patterns
-  FROM unnest(called || named) p;
+  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO fn_patterns FROM unnest(called || named) p;
+  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO view_patterns FROM unnest(named) p;
 
-  -- PostgreSQL's own functions, and those of extensions such as dblink and
-  -- pg_stat_statements (a function an owner wrote under such a name is
-  -- refused by fleetmcp's check and left alone here).
-  FOR fn IN
-    SELECT p.oid::regprocedure FROM pg_proc p
-    WHERE p.proname LIKE ANY (like_patterns)
+  -- Each row: the privilege, the object, whom to take it from, whom to give it back to.
+  FOR target IN
+    -- PostgreSQL's own functions, and those of extensions such as dblink and
+    -- pg_stat_statements (a function an owner wrote under such a name is
+    -- refused by fleetmcp's check and left alone here).
+    SELECT 'EXECUTE' AS privilege, 'FUNCTION ' || p.oid::regprocedure AS object, 'PUBLIC' AS revoke_from,
+           keep AS give_back
+    FROM pg_proc p
+    WHERE p.proname LIKE ANY (fn_patterns)
       AND (p.pronamespace = 'pg_catalog'::regnamespace
            OR EXISTS (SELECT FROM pg_depend d
                       WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
       AND has_function_privilege('public', p.oid, 'EXECUTE')
-    ORDER BY 1
-  LOOP
-    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
-    FOREACH r IN ARRAY keep LOOP
-      IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, r);
-      END IF;
-    END LOOP;
-    RAISE NOTICE 'PUBLIC no longer executes %', fn;
-  END LOOP;
-
-  -- A view reads with its owner's rights, so pg_stat_activity (and
-  -- pg_stat_statements, where installed) needs its own REVOKE.
-  SELECT array_agg(replace(replace(p, '_', '\_'), '*', '%')) INTO like_patterns FROM unnest(named) p;
-  FOR rel IN
-    SELECT c.oid::regclass FROM pg_class c
-    WHERE c.relkind = 'v' AND c.relname LIKE ANY (like_patterns)
+    UNION ALL
+    -- A view reads with its owner's rights, so pg_stat_activity (and
+    -- pg_stat_statements, where installed) needs its own REVOKE.
+    SELECT 'SELECT', c.oid::regclass::text, 'PUBLIC', keep
+    FROM pg_class c
+    WHERE c.relkind = 'v' AND c.relname LIKE ANY (view_patterns)
       AND (c.relnamespace = 'pg_catalog'::regnamespace
            OR EXISTS (SELECT FROM pg_depend d
                       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
       AND has_table_privilege('public', c.oid, 'SELECT')
-    ORDER BY 1
+    UNION ALL
+    -- SECURITY DEFINER functions outside PostgreSQL's and the extensions' own
+    -- that analytics_ro can execute: they run with their owner's rights.
+    SELECT 'EXECUTE', 'ROUTINE ' || p.oid::regprocedure, 'PUBLIC, analytics_ro',
+           keep || pg_get_userbyid(p.proowner)::text
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prosecdef AND p.prokind IN ('f', 'p')
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT FROM pg_depend d
+                      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+      AND EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics_ro')
+      AND has_function_privilege('analytics_ro', p.oid, 'EXECUTE')
+    ORDER BY 1, 2
   LOOP
-    EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', rel);
-    FOREACH r IN ARRAY keep LOOP
+    EXECUTE format('REVOKE %s ON %s FROM %s', target.privilege, target.object, target.revoke_from);
+    FOREACH r IN ARRAY target.give_back LOOP
       IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-        EXECUTE format('GRANT SELECT ON %s TO %I', rel, r);
+        EXECUTE format('GRANT %s ON %s TO %I', target.privilege, target.object, r);
       END IF;
     END LOOP;
-    RAISE NOTICE 'PUBLIC no longer reads %', rel;
+    RAISE NOTICE '% no longer has % on %', target.revoke_from, target.privilege, target.object;
   END LOOP;
-
-  -- SECURITY DEFINER functions outside PostgreSQL's and the extensions' own
-  -- that analytics_ro can execute: they run with their owner's rights.
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics_ro') THEN
-    FOR fn IN
-      SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-      WHERE p.prosecdef AND p.prokind IN ('f', 'p')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND NOT EXISTS (SELECT FROM pg_depend d
-                        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-        AND has_function_privilege('analytics_ro', p.oid, 'EXECUTE')
-      ORDER BY 1
-    LOOP
-      EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC, analytics_ro', fn);
-      EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', fn,
-                     (SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = fn));
-      FOREACH r IN ARRAY keep LOOP
-        IF EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-          EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', fn, r);
-        END IF;
-      END LOOP;
-      RAISE NOTICE 'analytics_ro no longer executes SECURITY DEFINER %', fn;
-    END LOOP;
-  END IF;
 END
 $harden$;
 

@@ -44,6 +44,14 @@ struct HiddenCalls {
   }
 };
 
+// The text of a tool error (fails the check when the call was not refused).
+std::string refusal_text(Toolbox& box, const char* tool, const nlohmann::json& arguments) {
+  fleetmcp::tools::ToolResult result = box.call(tool, arguments);
+  INFO(tool << " answered: " << result.text);
+  CHECK(result.is_error);
+  return result.text;
+}
+
 Toolbox guard_off_toolbox() {
   fleetmcp::Config config;
   config.guard_disabled_for_tests = true;
@@ -63,20 +71,15 @@ TEST_CASE("side effects: a lock taken inside a view is refused before it runs, b
   CHECK(hidden.locks_held() == 0);  // its connection closed
 
   Toolbox box;
-  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}});
-  INFO(refused.text);
-  CHECK(refused.is_error);
-  CHECK(refused.text.starts_with("Query refused: pg_try_advisory_lock() is refused before it runs: it takes an "
-                                 "advisory lock"));
-  CHECK(refused.text.find("called inside a view or SQL function this statement uses") != std::string::npos);
-  CHECK(box.call("query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}, {"allow_expensive", true}}).is_error);
-  fleetmcp::tools::ToolResult sampled = box.call("sample_table", {{"schema", "reporting"}, {"table", "fm_test_locked"}});
-  CHECK(sampled.is_error);
-  CHECK(sampled.text.find("pg_try_advisory_lock() is refused") != std::string::npos);
-  fleetmcp::tools::ToolResult analyzed =
-      box.call("explain", {{"sql", "SELECT * FROM reporting.fm_test_locked"}, {"analyze", true}});
-  CHECK(analyzed.is_error);
-  CHECK(analyzed.text.starts_with("Explain refused: pg_try_advisory_lock() is refused"));
+  std::string refused = refusal_text(box, "query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}});
+  CHECK(refused.starts_with("Query refused: pg_try_advisory_lock() is refused before it runs: it takes an advisory lock"));
+  CHECK(refused.find("called inside a view or SQL function this statement uses") != std::string::npos);
+  CHECK(refusal_text(box, "query", {{"sql", "SELECT one FROM reporting.fm_test_locked"}, {"allow_expensive", true}})
+            .starts_with("Query refused: pg_try_advisory_lock()"));
+  CHECK(refusal_text(box, "sample_table", {{"schema", "reporting"}, {"table", "fm_test_locked"}})
+            .starts_with("Query refused: pg_try_advisory_lock() is refused"));
+  CHECK(refusal_text(box, "explain", {{"sql", "SELECT * FROM reporting.fm_test_locked"}, {"analyze", true}})
+            .starts_with("Explain refused: pg_try_advisory_lock() is refused"));
   CHECK(hidden.locks_held() == 0);
 }
 
@@ -86,21 +89,17 @@ TEST_CASE("side effects: a WAL message inside an inlined SQL function is refused
   Toolbox unguarded = guard_off_toolbox();
   CHECK(hidden.wal_written_by(unguarded, sql) >= 10000);
   Toolbox box;
-  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", sql}});
-  INFO(refused.text);
-  CHECK(refused.text.starts_with("Query refused: pg_logical_emit_message() is refused before it runs: it writes a "
-                                 "WAL message"));
+  CHECK(refusal_text(box, "query", {{"sql", sql}})
+            .starts_with("Query refused: pg_logical_emit_message() is refused before it runs: it writes a WAL message"));
   CHECK(hidden.wal_written_by(box, sql) == 0);
 }
 
 TEST_CASE("side effects: another session's SQL through a view over pg_stat_activity is refused") {
   HiddenCalls hidden;
   Toolbox box;
-  fleetmcp::tools::ToolResult refused = box.call("query", {{"sql", "SELECT query FROM reporting.fm_test_sessions"}});
-  INFO(refused.text);
-  CHECK(refused.is_error);
-  CHECK(refused.text.starts_with("Query refused: pg_stat_get_activity() is refused before it runs: it shows other "
-                                 "sessions' query text"));
+  CHECK(refusal_text(box, "query", {{"sql", "SELECT query FROM reporting.fm_test_sessions"}})
+            .starts_with("Query refused: pg_stat_get_activity() is refused before it runs: it shows other sessions' "
+                         "query text"));
   // An ordinary query still runs.
   CHECK(box.data("query", {{"sql", "SELECT count(*) AS n FROM reporting.v_trips"}})["row_count"] == 1);
 }
