@@ -161,8 +161,8 @@ TEST_CASE("doctor: SECURITY DEFINER and volatile functions are a warning with th
 // The fix doctor prints, applied (and undone afterwards): the warning turns into a pass.
 TEST_CASE("doctor: with the REVOKE applied, no function is listed") {
   OddSchemaDefaultPrivileges grants;
-  AdminChange revoked{"REVOKE EXECUTE ON FUNCTION reporting.refresh_v_trips() FROM PUBLIC",
-                      "GRANT EXECUTE ON FUNCTION reporting.refresh_v_trips() TO PUBLIC"};
+  AdminChange revoked{"REVOKE EXECUTE ON FUNCTION reporting.refresh_v_trips() FROM PUBLIC, analytics_ro",
+                      "GRANT EXECUTE ON FUNCTION reporting.refresh_v_trips() TO PUBLIC, analytics_ro"};
   DoctorRun run = doctor(config_for(require_database_url()));
   INFO(run.output);
   CHECK(run.exit_code == 0);
