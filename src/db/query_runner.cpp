@@ -226,7 +226,7 @@ QueryResult run_query(Session& session, const TypeCatalog& types, const QueryReq
         else params.append();
       }
       request.check_plan(
-          tx.exec("EXPLAIN (FORMAT JSON)\n" + request.statement, params).one_row()[0].as<std::string>());
+          tx.exec(std::string{kPlanPrefix} + request.statement, params).one_row()[0].as<std::string>());
     }
     const std::string statement = request.wrap ? wrapped_statement(request.statement, request.max_rows)
                                                : request.statement;

@@ -29,9 +29,10 @@ struct QueryRequest {
   // Run as `SELECT * FROM (statement) LIMIT max_rows + 1` (wrapped_statement.h);
   // false for EXPLAIN, which cannot stand in a FROM clause.
   bool wrap = true;
-  // When set (wrapped statements only): called with the statement's plain
-  // EXPLAIN (FORMAT JSON) text in the same transaction before it runs; it
-  // throws to stop the statement (the runaway guard, src/plan_guard/).
+  // When set (wrapped statements only): called with the statement's
+  // EXPLAIN (VERBOSE, FORMAT JSON) text (kPlanPrefix), read in the same
+  // transaction just before it runs; it throws to stop the statement (hidden
+  // calls and the runaway guard, src/plan_guard/).
   std::function<void(const std::string& plan_json)> check_plan;
   // Every so many rows read: rows so far. Return false to stop (client cancelled).
   std::function<bool(std::size_t rows_so_far)> on_batch = [](std::size_t) { return true; };

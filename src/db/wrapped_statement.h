@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace fleetmcp::db {
 
@@ -26,5 +27,13 @@ inline constexpr const char* kWrapperSuffixStart = ") AS fleetmcp_rows LIMIT ";
 inline std::string wrapped_statement(const std::string& statement, std::size_t max_rows) {
   return kWrapperPrefix + statement + "\n" + kWrapperSuffixStart + std::to_string(max_rows + 1);
 }
+
+// How the statement's plan is asked for before it runs, in the same
+// transaction (QueryRequest::check_plan). VERBOSE: only then does a plan show
+// what each node outputs, schema-qualified, after views are expanded and SQL
+// functions inlined (the calls src/side_effects/plan_calls.h looks for); the
+// cost figures the runaway guard reads are the same. On its own line, so
+// "LINE n:" in errors is renumbered as for the wrapper's prefix.
+inline constexpr std::string_view kPlanPrefix = "EXPLAIN (VERBOSE, FORMAT JSON)\n";
 
 }  // namespace fleetmcp::db

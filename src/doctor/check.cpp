@@ -3,7 +3,7 @@
 namespace fleetmcp::doctor {
 
 void print_check(std::ostream& out, const Check& check) {
-  out << (check.ok ? "✔ " : "✘ ") << check.title << ": " << check.detail << '\n';
+  out << (check.warning ? "⚠ " : check.ok ? "✔ " : "✘ ") << check.title << ": " << check.detail << '\n';
   if (check.fix.empty()) return;
   std::string prefix = "    fix: ";
   std::size_t start = 0;

@@ -104,6 +104,12 @@ std::optional<Refusal> find_side_effect(std::string_view sql) {
   return std::nullopt;
 }
 
+std::vector<RefusedName> refused_names() {
+  std::vector<RefusedName> names;
+  for (const Rule& rule : kRules) names.push_back({rule.name, rule.call_only});
+  return names;
+}
+
 void refuse_side_effects(sql::Verdict& verdict, std::string_view sql) {
   if (!verdict.allowed) return;
   std::optional<Refusal> found = find_side_effect(sql);

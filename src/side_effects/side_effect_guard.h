@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/classifier.h"
 
@@ -24,8 +25,21 @@ struct Refusal {
 // quoted ones are taken as written, and a schema qualifier is ignored, because
 // analytics_ro can create no function of its own, so any function of that name
 // is either the pg_catalog one or one an owner made, and refusing both is safe.
-// Calls hidden inside views or functions are not seen here (see docs/SECURITY.md).
+// Calls hidden inside views or SQL functions are found in the plan instead
+// (side_effects/plan_calls.h); plpgsql bodies by neither (see docs/SECURITY.md).
 std::optional<Refusal> find_side_effect(std::string_view sql);
+
+// A name the guard refuses: "pg_advisory_*" ('*' is any text), either only
+// when called (a function) or wherever it appears (views such as
+// pg_stat_activity, and the functions behind them).
+struct RefusedName {
+  std::string_view pattern;
+  bool call_only;
+};
+
+// Every name the guard refuses, in its order. sql/analytics_ro_hardening.sql
+// revokes the same lists: a unit test compares them, so they cannot drift.
+std::vector<RefusedName> refused_names();
 
 // The query and explain tools' one hook: turns an allowed verdict for `sql`
 // into a refusal when find_side_effect finds something.

@@ -2,6 +2,8 @@
 
 #include "db/error_report.h"
 #include "db/query_runner.h"
+#include "plan_guard/plan_check.h"
+#include "plan_guard/plan_precheck.h"
 #include "side_effects/side_effect_guard.h"
 #include "sql/classifier.h"
 #include "tools/arguments.h"
@@ -80,12 +82,24 @@ ToolResult explain(ToolEnvironment& env, const json& arguments) {
   request.max_bytes = kLargestPlanBytes;
   request.max_cell_bytes = kLargestPlanBytes;
   try {
+    // ANALYZE runs the query: calls hidden in the views and SQL functions it
+    // uses are looked for in its plan first (a plain EXPLAIN runs nothing).
+    if (analyze) {
+      db::QueryRequest planned = request;
+      planned.statement = query.statement;
+      plan_guard::check_plan_first(env.session, planned, plan_guard::plan_check(std::nullopt));
+    }
     db::QueryResult result = db::run_query(env.session, env.types(), request);
     const json explained = json::parse(result.text).at("rows").at(0).at(0);
     if (!explained.is_array())  // the encoder cut it to a string
       throw ToolArgumentError("the plan is larger than " + std::to_string(kLargestPlanBytes >> 20) +
                               " MiB; explain a narrower query (fewer joins, UNION branches or partitions).");
     ToolResult answer = ToolResult::data(fit_plan(summarise(explained, analyze), env.config.max_bytes));
+    answer.audit_facts = std::move(facts);
+    return answer;
+  } catch (const plan_guard::PlanRefused& refused) {
+    ToolResult answer = ToolResult::error(std::string{"Explain refused: "} + refused.what());
+    facts["refused"] = refused.what();
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {

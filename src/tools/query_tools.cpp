@@ -20,8 +20,11 @@ using nlohmann::json;
 constexpr std::int64_t kSampleDefault = 10;
 constexpr std::int64_t kSampleMaximum = 100;
 
-// Runs a statement that passed the guard and answers with rows or a precise error.
-ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts) {
+// Runs a statement that passed the guard and answers with rows or a precise
+// error. Unless the guard is off for a test, its plan is checked first for
+// calls hidden in views and SQL functions, and against `runaway` limits when given.
+ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallContext& context, json facts,
+                       std::optional<plan_guard::PlanLimits> runaway = std::nullopt) {
   request.max_bytes = env.config.max_bytes;
   request.max_cell_bytes = env.config.max_cell_bytes;
   const std::size_t max_rows = request.max_rows;
@@ -30,6 +33,10 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
                      "fetched " + std::to_string(rows_so_far) + " rows");
     return !context.is_cancelled();
   };
+  // The statement's plan, read in its transaction just before it runs, for
+  // calls hidden in views and SQL functions and, unless the call allowed it,
+  // for a runaway plan.
+  if (request.wrap && !env.config.guard_disabled_for_tests) request.check_plan = plan_guard::plan_check(runaway);
   request.write_ahead = context.write_ahead;
   request.describe_error = [&env, &request](const pqxx::sql_error& failure) {
     return db::make_error_report(failure, request.wrap, env.advice_inputs(request.timeout_s), request.statement)
@@ -103,9 +110,10 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
   }
   request.statement = verdict.statement;
   request.wrap = verdict.kind != sql::StatementKind::Explain;
+  std::optional<plan_guard::PlanLimits> runaway;
   if (!optional_bool(arguments, "allow_expensive", false))
-    request.check_plan = plan_guard::plan_check({config.max_cost, config.max_plan_rows});
-  return run_guarded(env, std::move(request), context, std::move(facts));
+    runaway = plan_guard::PlanLimits{config.max_cost, config.max_plan_rows};
+  return run_guarded(env, std::move(request), context, std::move(facts), runaway);
 }
 
 ToolResult sample_table(ToolEnvironment& env, const json& arguments, CallContext& context) {

@@ -188,6 +188,13 @@ out=$(hardened "SET ROLE analytics_ro; SELECT count(*) FROM pg_stat_activity;")
 expect_refused "hardened: analytics_ro cannot read pg_stat_activity" "permission denied for view pg_stat_activity" "$out" 1
 out=$(hardened "SET ROLE tracksolid_owner; SELECT pg_try_advisory_xact_lock(1), count(*) > 0 FROM pg_stat_activity;" | tail -n 2 | head -n 1)
 expect_output "hardened: the owning role keeps advisory locks and pg_stat_activity" "t|t" "$out" 0
+out=$(hardened "SET ROLE analytics_ro; SELECT reporting.refresh_v_trips();")
+expect_refused "hardened: analytics_ro cannot run the SECURITY DEFINER reporting.refresh_v_trips()" \
+  "permission denied for function refresh_v_trips" "$out" 1
+out=$(hardened "SET ROLE analytics_ro; SELECT count(*) FROM pg_stat_get_activity(NULL);")
+expect_refused "hardened: analytics_ro cannot call pg_stat_get_activity" "permission denied for function pg_stat_get_activity" "$out" 1
+out=$(hardened "SELECT has_function_privilege('postgres', 'reporting.refresh_v_trips()', 'EXECUTE'), has_function_privilege('tracksolid_owner', 'reporting.refresh_v_trips()', 'EXECUTE');" | tail -n 2 | head -n 1)
+expect_output "hardened: the owner and the owning role keep reporting.refresh_v_trips()" "t|t" "$out" 0
 out=$(ro -c "SELECT has_function_privilege('pg_notify(text,text)', 'EXECUTE')"); status=$?
 expect_output "the hardening is opt-in: without it analytics_ro still may" t "$out" "$status"
 

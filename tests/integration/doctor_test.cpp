@@ -59,6 +59,18 @@ struct OddSchemaDefaultPrivileges {
   }
 };
 
+// A change the superuser makes for one test case and undoes after it.
+struct AdminChange {
+  std::string undo;
+  AdminChange(const std::string& change, std::string undo_statement) : undo(std::move(undo_statement)) { run(change); }
+  ~AdminChange() { run(undo); }
+  static void run(const std::string& statement) {
+    pqxx::connection admin{admin_url()};
+    pqxx::nontransaction tx{admin};
+    tx.exec(statement);
+  }
+};
+
 int unused_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -125,6 +137,43 @@ TEST_CASE("doctor: every check passes as analytics_ro with the complete schema l
   CHECK(run.output.find(password) == std::string::npos);
 }
 
+// The demo's SECURITY DEFINER function, and a volatile one the superuser makes
+// in a readable schema for this test.
+TEST_CASE("doctor: SECURITY DEFINER and volatile functions are a warning with their REVOKE and GRANT, exit code 0") {
+  OddSchemaDefaultPrivileges grants;
+  AdminChange function{"CREATE FUNCTION \"Odd Schema\".next_ticket(step integer) RETURNS bigint LANGUAGE plpgsql "
+                       "AS $$BEGIN RETURN step; END$$",
+                       "DROP FUNCTION \"Odd Schema\".next_ticket(integer)"};
+  DoctorRun run = doctor(config_for(require_database_url()));
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("⚠ functions the role can execute: 1 SECURITY DEFINER function(s) write with their owner's "
+                        "rights, which only fleetmcp's READ ONLY transaction stops: reporting.refresh_v_trips() "
+                        "(SECURITY DEFINER, runs as postgres, plpgsql, EXECUTE through PUBLIC)") != std::string::npos);
+  CHECK(run.output.find("REVOKE EXECUTE ON FUNCTION reporting.refresh_v_trips() FROM PUBLIC, \"analytics_ro\";") !=
+        std::string::npos);
+  CHECK(run.output.find("GRANT EXECUTE ON FUNCTION reporting.refresh_v_trips() TO \"postgres\";") != std::string::npos);
+  CHECK(run.output.find("1 volatile function(s) whose bodies fleetmcp's side-effect check cannot see into unless "
+                        "they are inlinable SQL: \"Odd Schema\".next_ticket(integer) (volatile, plpgsql, EXECUTE "
+                        "through PUBLIC)") != std::string::npos);
+  CHECK(run.output.find("REVOKE EXECUTE ON FUNCTION \"Odd Schema\".next_ticket(integer) FROM PUBLIC, "
+                        "\"analytics_ro\";") != std::string::npos);
+  CHECK(run.output.find("all checks passed, 1 warning(s)") != std::string::npos);
+}
+
+// The fix doctor prints, applied (and undone afterwards): the warning turns into a pass.
+TEST_CASE("doctor: with the REVOKE applied, no function is listed") {
+  OddSchemaDefaultPrivileges grants;
+  AdminChange revoked{"REVOKE EXECUTE ON FUNCTION reporting.refresh_v_trips() FROM PUBLIC, analytics_ro",
+                      "GRANT EXECUTE ON FUNCTION reporting.refresh_v_trips() TO PUBLIC, analytics_ro"};
+  DoctorRun run = doctor(config_for(require_database_url()));
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("✔ functions the role can execute: no SECURITY DEFINER or volatile function in the readable "
+                        "schemas") != std::string::npos);
+  CHECK(run.output.find("warning") == std::string::npos);
+}
+
 TEST_CASE("doctor: a readable schema missing from MCP_READABLE_SCHEMAS is reported with both fixes") {
   DoctorRun run = doctor(config_for(require_database_url(), false));
   INFO(run.output);
@@ -187,7 +236,7 @@ TEST_CASE("doctor: a port nobody listens on fails at TCP and stops there") {
   CHECK(run.output.find("Connection refused") != std::string::npos);
   CHECK(run.output.find("ssh -N -L") != std::string::npos);
   CHECK(run.output.find("login") == std::string::npos);
-  CHECK(run.output.find("12 further checks not run") != std::string::npos);
+  CHECK(run.output.find("13 further checks not run") != std::string::npos);
 }
 
 TEST_CASE("doctor: sslmode=require against a server without TLS fails at TLS") {
