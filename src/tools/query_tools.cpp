@@ -10,6 +10,7 @@
 #include "tools/catalog_tools.h"
 #include "tools/empty_result_hint.h"
 #include "tools/hidden_columns.h"
+#include "tools/hypertable_names.h"
 #include "tools/relation_suggestions.h"
 
 namespace fleetmcp::tools {
@@ -60,8 +61,9 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const plan_guard::PlanRefused& refused) {
-    ToolResult answer = ToolResult::error(std::string{"Query refused: "} + refused.what());
-    facts["refused"] = refused.what();
+    const std::string reason = with_hypertable_names(env, refused.what());
+    ToolResult answer = ToolResult::error("Query refused: " + reason);
+    facts["refused"] = reason;
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const pqxx::sql_error& failure) {

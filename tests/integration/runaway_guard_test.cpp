@@ -54,4 +54,7 @@ TEST_CASE("lower limits from the configuration refuse sooner") {
   CHECK(refused.is_error);
   CHECK(refused.text.find("over MCP_MAX_PLAN_ROWS 10") != std::string::npos);
   CHECK(refused.text.find("WHERE ts >=") != std::string::npos);
+  // Unaliased, the plan shows only chunks; the refusal names the hypertable.
+  CHECK(refused.text.find("chunks of tracksolid.positions is read whole") != std::string::npos);
+  CHECK(refused.text.find("_hyper_") == std::string::npos);
 }
