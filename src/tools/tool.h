@@ -20,6 +20,9 @@ struct CallContext {
   // Reports progress; a no-op when the client sent no progressToken.
   std::function<void(double progress, std::optional<double> total, const std::string& message)> progress =
       [](double, std::optional<double>, const std::string&) {};
+  // True when the client declared the MCP Apps extension (io.modelcontextprotocol/ui)
+  // for text/html;profile=mcp-app: it will render a tool's ui:// view.
+  bool client_renders_apps = false;
 };
 
 // The answer to a tools/call. `text` is what the model reads (compact JSON for
@@ -29,6 +32,10 @@ struct ToolResult {
   std::string text;
   bool is_error = false;
   nlohmann::json audit_facts = nlohmann::json::object();
+  // structuredContent of the result (null: none), e.g. the rows a view draws.
+  nlohmann::json structured_content;
+  // Text blocks after `text`, e.g. the data for a client that renders no view.
+  std::vector<std::string> more_text;
 
   ToolResult(std::string text_, bool is_error_ = false) : text(std::move(text_)), is_error(is_error_) {}
 
@@ -51,6 +58,7 @@ struct Tool {
   nlohmann::json input_schema;    // JSON Schema object
   nlohmann::json annotations;     // e.g. {"readOnlyHint": true}
   std::function<ToolResult(const nlohmann::json& arguments, CallContext& context)> handler;
+  nlohmann::json meta = nullptr;  // the definition's _meta, e.g. {"ui": {"resourceUri": "ui://…"}}; null: none
 };
 
 // Tools in registration order, which is the order tools/list shows them.
