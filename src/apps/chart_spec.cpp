@@ -206,6 +206,8 @@ json map_spec(const ChartRequest& request, const std::vector<ResultColumn>& colu
                 {{"longitude", {{"field", "longitude"}, {"type", "quantitative"}}},
                  {"latitude", {{"field", "latitude"}, {"type", "quantitative"}}},
                  {"tooltip", tooltip_of(columns)}}}};
+  if (!request.series.empty())
+    spec["encoding"]["color"] = {{"field", column_named(columns, "series", request.series).name}, {"type", "nominal"}};
   return spec;
 }
 

@@ -103,9 +103,11 @@ std::string chart_summary(const ChartRequest& request, const json& spec, const j
   if (!request.title.empty()) text += " \"" + request.title + "\"";
   text += " from " + std::to_string(row_count) + (row_count == 1 ? " row" : " rows");
   if (row_count == 0) {
-    return text + ": the query returned no rows, so the chart is empty. Check its filters (the time range is counted "
-                  "in the time zone " +
-           answer.value("time_zone", std::string("of the session")) + ") and run it with query to see what it returns.";
+    text += ": the query returned no rows, so the chart is empty. Check its filters (the time range is counted in the "
+            "time zone " +
+            answer.value("time_zone", std::string("of the session")) + ") and run it with query to see what it returns.";
+    if (auto hint = answer.find("hint"); hint != answer.end() && hint->is_string()) text += " " + hint->get<std::string>();
+    return text;
   }
 
   const auto describe_axis = [&](const char* label, const std::string& field) {

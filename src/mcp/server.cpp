@@ -224,7 +224,15 @@ json Server::read_resource(Era era, const json& params) const {
   auto uri = params.find("uri");
   if (uri == params.end()) invalid_params("params.uri: required");
   if (!uri->is_string()) invalid_params("params.uri: expected a string");
-  if (auto contents = info_.resources.read(uri->get<std::string>())) return std::move(*contents);
+  if (auto contents = info_.resources.read(uri->get<std::string>())) {
+    if (era == Era::modern) {
+      // 2026-07-28 read results carry caching hints too; a view is the same
+      // for every caller and fixed for the life of the binary.
+      (*contents)["ttlMs"] = info_.list_ttl.count();
+      (*contents)["cacheScope"] = "public";
+    }
+    return std::move(*contents);
+  }
   json listed = json::array();
   if (info_.resources.list)
     for (const auto& entry : info_.resources.list()) listed.push_back(entry.value("uri", ""));

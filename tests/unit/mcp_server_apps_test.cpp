@@ -148,6 +148,10 @@ TEST_CASE("resources/list and resources/read serve the views; a modern list carr
   json listed = modern_server.handle(modern(4, "resources/list", json::object(), json::object())).value()["result"];
   CHECK(listed["ttlMs"].is_number());
   CHECK(listed["cacheScope"] == "public");
+  json read_modern =
+      modern_server.handle(modern(5, "resources/read", {{"uri", "ui://test/view.html"}}, json::object())).value()["result"];
+  CHECK(read_modern["ttlMs"].is_number());
+  CHECK(read_modern["cacheScope"] == "public");
 }
 
 TEST_CASE("an unknown or malformed resource read is a precise error in each era") {
