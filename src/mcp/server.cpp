@@ -150,6 +150,8 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "tools/call") return prepare_call(request, era);
   if (info_.resources.read && request.method == "resources/list") return reply(list_resources(era, request.params));
   if (info_.resources.read && request.method == "resources/read") return reply(read_resource(era, request.params));
+  if (info_.resources.read && request.method == "resources/templates/list")
+    return reply(list_resource_templates(era, request.params));
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,
@@ -211,10 +213,21 @@ json Server::list_tools(Era era, const json& params) const {
 
 json Server::list_resources(Era era, const json& params) const {
   refuse_cursor(params, "resources/list returns every resource in one page");
-  json result = {{"resources", info_.resources.list ? info_.resources.list() : json::array()}};
+  return with_caching_hints({{"resources", info_.resources.list ? info_.resources.list() : json::array()}}, era);
+}
+
+// The views have fixed URIs, so there are no templates (yet) to list.
+json Server::list_resource_templates(Era era, const json& params) const {
+  refuse_cursor(params, "resources/templates/list returns every template in one page");
+  return with_caching_hints({{"resourceTemplates", json::array()}}, era);
+}
+
+// 2026-07-28 results of lists and reads say how long they stay true; the
+// resources are the same for every caller and fixed for the life of the binary.
+json Server::with_caching_hints(json result, Era era) const {
   if (era == Era::modern) {
     result["ttlMs"] = info_.list_ttl.count();
-    result["cacheScope"] = "public";  // the same views for every caller
+    result["cacheScope"] = "public";
   }
   return result;
 }
@@ -224,15 +237,7 @@ json Server::read_resource(Era era, const json& params) const {
   auto uri = params.find("uri");
   if (uri == params.end()) invalid_params("params.uri: required");
   if (!uri->is_string()) invalid_params("params.uri: expected a string");
-  if (auto contents = info_.resources.read(uri->get<std::string>())) {
-    if (era == Era::modern) {
-      // 2026-07-28 read results carry caching hints too; a view is the same
-      // for every caller and fixed for the life of the binary.
-      (*contents)["ttlMs"] = info_.list_ttl.count();
-      (*contents)["cacheScope"] = "public";
-    }
-    return std::move(*contents);
-  }
+  if (auto contents = info_.resources.read(uri->get<std::string>())) return with_caching_hints(std::move(*contents), era);
   json listed = json::array();
   if (info_.resources.list)
     for (const auto& entry : info_.resources.list()) listed.push_back(entry.value("uri", ""));

@@ -119,6 +119,8 @@ class Server {
   nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
   nlohmann::json list_resources(Era era, const nlohmann::json& params) const;
   nlohmann::json read_resource(Era era, const nlohmann::json& params) const;
+  nlohmann::json list_resource_templates(Era era, const nlohmann::json& params) const;
+  nlohmann::json with_caching_hints(nlohmann::json result, Era era) const;
   PreparedCall prepare_call(const Request& request, Era era) const;
   nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;
   bool call_client_renders_apps(const Request& request, Era era) const;

@@ -152,6 +152,10 @@ TEST_CASE("resources/list and resources/read serve the views; a modern list carr
       modern_server.handle(modern(5, "resources/read", {{"uri", "ui://test/view.html"}}, json::object())).value()["result"];
   CHECK(read_modern["ttlMs"].is_number());
   CHECK(read_modern["cacheScope"] == "public");
+  json templates =
+      modern_server.handle(modern(6, "resources/templates/list", json::object(), json::object())).value()["result"];
+  CHECK(templates["resourceTemplates"] == json::array());
+  CHECK(templates["cacheScope"] == "public");
 }
 
 TEST_CASE("an unknown or malformed resource read is a precise error in each era") {
