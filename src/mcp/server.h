@@ -40,7 +40,7 @@ struct ServerInfo {
   // appended to the instructions when a client asks for them; may wait
   // briefly for the first connection.
   std::function<std::string()> database_notes;
-  ResourceHooks resources;
+  ResourceHooks resources = {};
   // capabilities.extensions, e.g. {"io.modelcontextprotocol/ui": {}} (MCP Apps).
   nlohmann::json extensions = nlohmann::json::object();
 };

@@ -31,7 +31,7 @@ tools::ToolRegistry app_registry() {
 
 ServerInfo app_info() {
   ServerInfo info;
-  info.version = "1";
+  info.version = std::string(1, '1');  // not a literal: GCC 12 warns (-Wrestrict) on inlining that assignment here
   info.resources = {[] { return json::array({{{"uri", "ui://test/view.html"}, {"name", "view"}}}); },
                     [](const std::string& uri) -> std::optional<json> {
                       if (uri != "ui://test/view.html") return std::nullopt;
