@@ -23,7 +23,15 @@ ToolResult refused_after_query(const std::string& message, json facts) {
 ToolResult chart(tools::ToolEnvironment& env, const json& arguments, CallContext& context) {
   // What to draw is checked first: a spec that would load from the network is refused before any query runs.
   const ChartRequest request = read_chart_request(arguments);
-  ToolResult answer = tools::run_read_only_query(env, arguments, context);
+  // The query gets a context with only the caller, cancellation and progress:
+  // the chart's answer is its summary, so the rows must come back here whole,
+  // never be written to the client as the answer by anything else the
+  // transport puts in a call's context.
+  CallContext query_context;
+  query_context.caller = context.caller;
+  query_context.is_cancelled = context.is_cancelled;
+  query_context.progress = context.progress;
+  ToolResult answer = tools::run_read_only_query(env, arguments, query_context);
   if (answer.is_error) return answer;
 
   json facts = std::move(answer.audit_facts);
