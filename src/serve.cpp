@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "apps/app_resources.h"
+#include "apps/ui_extension.h"
 #include "db/session.h"
 #include "doctor/role_guard.h"
 #include "logging.h"
@@ -55,6 +57,10 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
     return tools::database_instructions(config, session.facts());
   };
   info.each_request_stands_alone = trusted_gateway_child;
+  // The chart tool's MCP App view, and the extension that lets clients render it.
+  info.resources = {apps::app_resource_entries,
+                    [](const std::string& uri) { return apps::read_app_resource(uri); }};
+  info.extensions = {{apps::kUiExtension, nlohmann::json::object()}};
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},
                      [](const std::string& caller, const nlohmann::json& params, const std::string& error) {
                        write_unrun_call_audit_line(caller, params, "refused", error);

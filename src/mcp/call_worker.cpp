@@ -138,6 +138,7 @@ void CallWorker::run() {
 tools::CallContext CallWorker::context_for(const Job& job, const StreamedAnswer& stream) {
   tools::CallContext context;
   context.caller = job.call.caller;
+  context.client_renders_apps = job.call.client_renders_apps;
   context.is_cancelled = [flag = job.cancelled] { return flag->load(); };
   if (job.call.progress_token.is_null()) return context;
 

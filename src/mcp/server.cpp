@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "apps/ui_extension.h"
+
 namespace fleetmcp::mcp {
 namespace {
 
@@ -50,6 +52,15 @@ tools::ToolResult run_tool(const tools::Tool& tool, const json& arguments, tools
   } catch (...) {
     spdlog::error("tool {} failed with a non-standard exception", tool.name);
     return tools::ToolResult::error("internal error: the tool failed unexpectedly");
+  }
+}
+
+// We never hand out a cursor, so any cursor is one we cannot honour (pagination: -32602).
+void refuse_cursor(const json& params, const std::string& one_page) {
+  const json& given = object_or_empty(params);
+  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
+    if (!cursor->is_string()) invalid_params("params.cursor: expected a string");
+    invalid_params("params.cursor: unknown cursor; " + one_page);
   }
 }
 
@@ -137,6 +148,10 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "server/discover") return reply(discover());
   if (request.method == "tools/list") return reply(list_tools(era, request.params));
   if (request.method == "tools/call") return prepare_call(request, era);
+  if (info_.resources.read && request.method == "resources/list") return reply(list_resources(era, request.params));
+  if (info_.resources.read && request.method == "resources/read") return reply(read_resource(era, request.params));
+  if (info_.resources.read && request.method == "resources/templates/list")
+    return reply(list_resource_templates(era, request.params));
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,
@@ -154,6 +169,7 @@ json Server::initialize(const json& params) {
 
   const std::string version = negotiate_legacy_version(requested->get<std::string>());
   era_.lock_legacy(version);
+  initialized_client_renders_apps_ = apps::client_renders_apps(params.value("capabilities", json()));
   spdlog::info("{} initialized: asked for MCP {}, speaking {}", client_description(params.value("clientInfo", json())),
                requested->get<std::string>(), version);
 
@@ -182,12 +198,7 @@ json Server::discover() const {
 }
 
 json Server::list_tools(Era era, const json& params) const {
-  // We never hand out a cursor, so any cursor is one we cannot honour (pagination: -32602).
-  const json& given = object_or_empty(params);
-  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
-    if (!cursor->is_string()) invalid_params("params.cursor: expected a string");
-    invalid_params("params.cursor: unknown cursor; tools/list returns every tool in one page");
-  }
+  refuse_cursor(params, "tools/list returns every tool in one page");
   const bool with_title = era == Era::modern || has_titles(era_.legacy_version());
   json listed = json::array();
   for (const auto& tool : registry_.all()) listed.push_back(tool_entry(tool, with_title));
@@ -198,6 +209,55 @@ json Server::list_tools(Era era, const json& params) const {
     result["cacheScope"] = "public";  // the same tools for every caller
   }
   return result;
+}
+
+json Server::list_resources(Era era, const json& params) const {
+  refuse_cursor(params, "resources/list returns every resource in one page");
+  return with_caching_hints({{"resources", info_.resources.list ? info_.resources.list() : json::array()}}, era);
+}
+
+// The views have fixed URIs, so there are no templates (yet) to list.
+json Server::list_resource_templates(Era era, const json& params) const {
+  refuse_cursor(params, "resources/templates/list returns every template in one page");
+  return with_caching_hints({{"resourceTemplates", json::array()}}, era);
+}
+
+// 2026-07-28 results of lists and reads say how long they stay true; the
+// resources are the same for every caller and fixed for the life of the binary.
+json Server::with_caching_hints(json result, Era era) const {
+  if (era == Era::modern) {
+    result["ttlMs"] = info_.list_ttl.count();
+    result["cacheScope"] = "public";
+  }
+  return result;
+}
+
+json Server::read_resource(Era era, const json& params) const {
+  if (!params.is_object()) invalid_params("params: required, with uri");
+  auto uri = params.find("uri");
+  if (uri == params.end()) invalid_params("params.uri: required");
+  if (!uri->is_string()) invalid_params("params.uri: expected a string");
+  if (auto contents = info_.resources.read(uri->get<std::string>())) return with_caching_hints(std::move(*contents), era);
+  json listed = json::array();
+  if (info_.resources.list)
+    for (const auto& entry : info_.resources.list()) listed.push_back(entry.value("uri", ""));
+  // 2026-07-28 answers an unknown resource with -32602 (SEP-2164); earlier
+  // versions with -32002, "Resource not found".
+  constexpr int kLegacyResourceNotFound = -32002;
+  throw RpcException(era == Era::modern ? error_code::invalid_params : kLegacyResourceNotFound,
+                     "Resource not found: " + uri->get<std::string>() + "; resources/list names the readable ones",
+                     {{"uri", *uri}, {"availableResources", std::move(listed)}});
+}
+
+// Whether this call's client renders MCP App views: a 2026-07-28 request
+// says so in its own _meta; a legacy one said so at initialize. A gateway
+// child serves many clients, so a legacy call there cannot know and reads "no".
+bool Server::call_client_renders_apps(const Request& request, Era era) const {
+  if (era == Era::modern) {
+    const json& meta = request.params.value("_meta", json::object());
+    return meta.is_object() && apps::client_renders_apps(meta.value(meta_key::client_capabilities, json()));
+  }
+  return !info_.each_request_stands_alone && initialized_client_renders_apps_;
 }
 
 PreparedCall Server::prepare_call(const Request& request, Era era) const {
@@ -220,7 +280,8 @@ PreparedCall Server::prepare_call(const Request& request, Era era) const {
     arguments = *given;
   }
 
-  PreparedCall call{request.id, tool, std::move(arguments), callers_.default_caller, nullptr, era};
+  PreparedCall call{request.id, tool, std::move(arguments), callers_.default_caller, nullptr, era,
+                    call_client_renders_apps(request, era)};
   auto meta_it = params.find("_meta");
   if (meta_it == params.end()) return call;
   if (!meta_it->is_object()) invalid_params("params._meta: expected an object");
@@ -252,10 +313,13 @@ std::string Server::answer_start(const PreparedCall& call) const {
 
 std::string Server::answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const {
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
-  json envelope = result_response(call.id, complete(tool_result("", answer.is_error), call.era));
+  json result = tool_result("", answer.is_error);
+  for (auto& more : answer.more_text) result["content"].push_back({{"type", "text"}, {"text", std::move(more)}});
+  if (!answer.structured_content.is_null()) result["structuredContent"] = std::move(answer.structured_content);
+  json envelope = result_response(call.id, complete(std::move(result), call.era));
   if (stream != nullptr && stream->started()) {
     // The line is half written: its start cannot change, only its end, and
-    // isError sits in the end.
+    // isError (like any further content and structuredContent) sits in the end.
     stream->finish(answer.text, split_at_text(envelope).after);
     return {};
   }
@@ -280,6 +344,7 @@ std::optional<json> Server::handle(const json& message) {
   if (auto* call = std::get_if<PreparedCall>(&routed)) {
     tools::CallContext context;
     context.caller = call->caller;
+    context.client_renders_apps = call->client_renders_apps;
     return run_call(*call, context);
   }
   return std::nullopt;
@@ -292,6 +357,8 @@ json Server::tool_entry(const tools::Tool& tool, bool with_title) const {
   // inputSchema is required and must be an object schema even for a tool without arguments.
   entry["inputSchema"] = tool.input_schema.is_object() ? tool.input_schema : json{{"type", "object"}};
   if (tool.annotations.is_object() && !tool.annotations.empty()) entry["annotations"] = tool.annotations;
+  // Tool._meta arrived with titles (2025-06-18); MCP Apps links a tool to its view there.
+  if (with_title && tool.meta.is_object() && !tool.meta.empty()) entry["_meta"] = tool.meta;
   return entry;
 }
 
@@ -308,6 +375,11 @@ json Server::complete(json result, Era era) const {
   return result;
 }
 
-json Server::capabilities() const { return {{"tools", {{"listChanged", false}}}}; }
+json Server::capabilities() const {
+  json offered = {{"tools", {{"listChanged", false}}}};
+  if (info_.resources.read) offered["resources"] = {{"listChanged", false}};
+  if (info_.extensions.is_object() && !info_.extensions.empty()) offered["extensions"] = info_.extensions;
+  return offered;
+}
 
 }  // namespace fleetmcp::mcp

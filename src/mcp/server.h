@@ -18,6 +18,15 @@
 
 namespace fleetmcp::mcp {
 
+// Resources the server offers (today the MCP App views of src/apps/): listed
+// by resources/list, read by resources/read. Unset: no resources capability,
+// and both methods answer -32601.
+struct ResourceHooks {
+  std::function<nlohmann::json()> list;  // Resource entries
+  // The ReadResourceResult for a URI, or nullopt when it names no resource.
+  std::function<std::optional<nlohmann::json>(const std::string& uri)> read;
+};
+
 struct ServerInfo {
   std::string name = "fleetmcp";
   std::string title;
@@ -32,6 +41,9 @@ struct ServerInfo {
   // appended to the instructions when a client asks for them; may wait
   // briefly for the first connection.
   std::function<std::string()> database_notes;
+  ResourceHooks resources = {};
+  // capabilities.extensions, e.g. {"io.modelcontextprotocol/ui": {}} (MCP Apps).
+  nlohmann::json extensions = nlohmann::json::object();
 };
 
 // Who the audit line names for a call.
@@ -57,6 +69,7 @@ struct PreparedCall {
   std::string caller;
   nlohmann::json progress_token;  // null: no progress wanted
   Era era = Era::legacy;          // decides the result's shape
+  bool client_renders_apps = false;  // the client declared the MCP Apps extension
 };
 
 struct NoReply {};
@@ -113,9 +126,14 @@ class Server {
   nlohmann::json discover() const;
   std::string instructions() const;
   nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
+  nlohmann::json list_resources(Era era, const nlohmann::json& params) const;
+  nlohmann::json read_resource(Era era, const nlohmann::json& params) const;
+  nlohmann::json list_resource_templates(Era era, const nlohmann::json& params) const;
+  nlohmann::json with_caching_hints(nlohmann::json result, Era era) const;
   PreparedCall prepare_call(const Request& request, Era era) const;
   std::string answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const;
   nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;
+  bool call_client_renders_apps(const Request& request, Era era) const;
   nlohmann::json implementation() const;
   nlohmann::json complete(nlohmann::json result, Era era) const;
   nlohmann::json capabilities() const;
@@ -127,6 +145,9 @@ class Server {
   CallerPolicy callers_;
   RefusedCallHook on_refused_call_;
   StreamEra era_;
+  // What the initialize request's capabilities said (legacy era); a modern
+  // request says it again in its own _meta.
+  bool initialized_client_renders_apps_ = false;
 };
 
 }  // namespace fleetmcp::mcp

@@ -45,7 +45,9 @@ std::string server_instructions(const Config& config) {
          "v_monthly_cost_centre) and fn_* functions; tracksolid holds raw telemetry (devices, positions with "
          "PostGIS points, events); tickets holds INC/CRQ tickets with geometry; fuel holds fuel records.\n"
          "How to work: list_schemas → list_tables(schema) → describe_table(schema, table) (columns, types, keys, "
-         "indexes) → query(sql). list_functions shows callable reporting functions; sample_table shows a few rows.\n"
+         "indexes) → query(sql). list_functions shows callable reporting functions; sample_table shows a few rows. "
+         "To show a result as a chart, call chart with the same sql and a mark (bar, line, area, scatter, map) "
+         "with x and y, or a Vega-Lite spec.\n"
          "Writing good queries: prefer the reporting views over raw telemetry; always qualify names with the "
          "schema; filter large tables (tracksolid.positions) on their time column and indexed keys; aggregate in "
          "SQL instead of fetching many rows; use LIMIT. A query returns at most " +

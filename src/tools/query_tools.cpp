@@ -85,7 +85,9 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
   }
 }
 
-ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& context) {
+}  // namespace
+
+ToolResult run_read_only_query(ToolEnvironment& env, const json& arguments, CallContext& context) {
   const std::string sql = required_string(arguments, "sql");
   const Config& config = env.config;
   db::QueryRequest request;
@@ -117,6 +119,28 @@ ToolResult query(ToolEnvironment& env, const json& arguments, CallContext& conte
     runaway = plan_guard::PlanLimits{config.max_cost, config.max_plan_rows};
   return run_guarded(env, std::move(request), context, std::move(facts), runaway);
 }
+
+json query_argument_properties(const Config& config) {
+  return {{"sql", {{"type", "string"}, {"description", "One read-only SQL statement"}}},
+          {"max_rows",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"maximum", config.max_rows},
+            {"description", "Most rows to return (default " + std::to_string(config.default_rows) + ")"}}},
+          {"params", params_property_schema()},
+          {"allow_expensive",
+           {{"type", "boolean"},
+            {"description", "Run it even when its plan looks like a runaway (a cartesian join, a whole "
+                            "hypertable unfiltered); it still stops at timeout_s"}}},
+          {"timeout_s",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"maximum", config.statement_timeout_s},
+            {"description", "Seconds the statement may run (default and ceiling " +
+                                std::to_string(config.statement_timeout_s) + ")"}}}};
+}
+
+namespace {
 
 ToolResult sample_table(ToolEnvironment& env, const json& arguments, CallContext& context) {
   const std::string schema = required_string(arguments, "schema");
@@ -152,28 +176,11 @@ void add_query_tools(ToolRegistry& registry, ToolEnvironment& env) {
            "Use $1, $2 … with params for values. Example: {\"sql\": \"SELECT d.cost_centre, count(*) FROM "
            "tracksolid.devices d GROUP BY 1 ORDER BY 2 DESC\", \"max_rows\": 10}.",
        {{"type", "object"},
-        {"properties",
-         {{"sql", {{"type", "string"}, {"description", "One read-only SQL statement"}}},
-          {"max_rows",
-           {{"type", "integer"},
-            {"minimum", 1},
-            {"maximum", env.config.max_rows},
-            {"description", "Most rows to return (default " + std::to_string(env.config.default_rows) + ")"}}},
-          {"params", params_property_schema()},
-          {"allow_expensive",
-           {{"type", "boolean"},
-            {"description", "Run it even when its plan looks like a runaway (a cartesian join, a whole "
-                            "hypertable unfiltered); it still stops at timeout_s"}}},
-          {"timeout_s",
-           {{"type", "integer"},
-            {"minimum", 1},
-            {"maximum", env.config.statement_timeout_s},
-            {"description", "Seconds the statement may run (default and ceiling " +
-                                std::to_string(env.config.statement_timeout_s) + ")"}}}}},
+        {"properties", query_argument_properties(env.config)},
         {"required", {"sql"}},
         {"additionalProperties", false}},
        read_only,
-       [&env](const json& arguments, CallContext& context) { return query(env, arguments, context); }});
+       [&env](const json& arguments, CallContext& context) { return run_read_only_query(env, arguments, context); }});
 
   registry.add(
       {"sample_table", "Sample rows of a table",

@@ -26,6 +26,9 @@ struct CallContext {
   // ToolResult::text is then only the rest. False: nobody reads it any more.
   // Once a piece went out, progress is no longer sent for this call.
   std::function<bool(std::string_view answer_text)> write_ahead;
+  // True when the client declared the MCP Apps extension (io.modelcontextprotocol/ui)
+  // for text/html;profile=mcp-app: it will render a tool's ui:// view.
+  bool client_renders_apps = false;
 };
 
 // The answer to a tools/call. `text` is what the model reads (compact JSON for
@@ -36,6 +39,10 @@ struct ToolResult {
   bool is_error = false;
   nlohmann::json audit_facts = nlohmann::json::object();
   std::size_t text_handed_over = 0;  // bytes of the text that went to CallContext::write_ahead before `text`
+  // structuredContent of the result (null: none), e.g. the rows a view draws.
+  nlohmann::json structured_content;
+  // Text blocks after `text`, e.g. the data for a client that renders no view.
+  std::vector<std::string> more_text;
 
   ToolResult(std::string text_, bool is_error_ = false) : text(std::move(text_)), is_error(is_error_) {}
 
@@ -58,6 +65,7 @@ struct Tool {
   nlohmann::json input_schema;    // JSON Schema object
   nlohmann::json annotations;     // e.g. {"readOnlyHint": true}
   std::function<ToolResult(const nlohmann::json& arguments, CallContext& context)> handler;
+  nlohmann::json meta = nullptr;  // the definition's _meta, e.g. {"ui": {"resourceUri": "ui://…"}}; null: none
 };
 
 // Tools in registration order, which is the order tools/list shows them.

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "logging.h"
+#include "apps/chart_tool.h"
 #include "db/error_report.h"
 #include "db/query_runner.h"
 #include "tools/argument_names.h"
@@ -74,6 +75,7 @@ ToolRegistry make_toolbox(ToolEnvironment& env) {
   add_catalog_tools(plain, env);
   add_query_tools(plain, env);
   add_explain_tool(plain, env);
+  apps::add_chart_tool(plain, env);
   ToolRegistry registry;
   for (const Tool& tool : plain.all()) registry.add(audited(tool, env));
   return registry;

@@ -14,14 +14,15 @@ const CLIENT_INFO = { name: 'fleetmcp-e2e', version: '1.0.0' };
 
 // @modelcontextprotocol/sdk 1.x: the `initialize` handshake most hosts ship today.
 // Resolves to { client, stderr: StderrCollector, negotiatedProtocolVersion }.
-export async function connectLegacyClient(env) {
+// capabilities: what the client declares at initialize (e.g. MCP Apps).
+export async function connectLegacyClient(env, capabilities = {}) {
   const transport = new LegacyStdioTransport({ command: fleetmcpBinary(), env, stderr: 'pipe' });
   const stderr = new StderrCollector(transport.stderr);
   // The 1.x client exposes the negotiated version only by handing it to a
   // transport that wants it (HTTP headers); stdio does not, so we listen.
   let negotiatedProtocolVersion;
   transport.setProtocolVersion = (version) => { negotiatedProtocolVersion = version; };
-  const client = new LegacyClient(CLIENT_INFO);
+  const client = new LegacyClient(CLIENT_INFO, { capabilities });
   await client.connect(transport);
   return { client, stderr, negotiatedProtocolVersion };
 }
@@ -31,10 +32,13 @@ export async function connectLegacyClient(env) {
 // server/discover on a throwaway sibling spawned from the same parameters (its
 // stderr discarded); this transport's child then serves requests carrying the
 // per-request `_meta` envelope.
-export async function connectModernClient(env) {
+export async function connectModernClient(env, capabilities = {}) {
   const transport = new ModernStdioTransport({ command: fleetmcpBinary(), env, stderr: 'pipe' });
   const stderr = new StderrCollector(transport.stderr);
-  const client = new ModernClient(CLIENT_INFO, { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } });
+  const client = new ModernClient(CLIENT_INFO, {
+    capabilities,
+    versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } },
+  });
   await client.connect(transport);
   return { client, stderr, negotiatedProtocolVersion: client.getNegotiatedProtocolVersion() };
 }

@@ -45,11 +45,13 @@ struct Toolbox {
     registry = tools::make_toolbox(*environment);
   }
 
-  tools::ToolResult call(const std::string& tool, const nlohmann::json& arguments) {
+  // client_renders_apps: as for a client that declared the MCP Apps extension.
+  tools::ToolResult call(const std::string& tool, const nlohmann::json& arguments, bool client_renders_apps = false) {
     const tools::Tool* found = registry.find(tool);
     REQUIRE_MESSAGE(found != nullptr, "no tool " << tool);
     tools::CallContext context;
     context.caller = "integration";
+    context.client_renders_apps = client_renders_apps;
     return found->handler(arguments, context);
   }
 
