@@ -79,6 +79,7 @@ DECLARE
   owners    constant text[] := ARRAY['tracksolid_owner', 'postgres'];
   s text;
   o text;
+  f regprocedure;
 BEGIN
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO analytics_ro', current_database());
   -- Database-level CREATE would let the role create schemas.
@@ -93,7 +94,15 @@ BEGIN
     -- ALL TABLES covers tables, views, materialized views, partitioned and
     -- foreign tables.
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO analytics_ro', s);
-    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO analytics_ro', s);
+    -- EXECUTE on every function but the SECURITY DEFINER ones: those run
+    -- with their owner's rights (reporting.refresh_v_trips() writes), and
+    -- sql/analytics_ro_hardening.sql takes EXECUTE on them away; running this
+    -- file again must not give it back. (Through PUBLIC the role may still
+    -- run them until the hardening is applied; doctor lists them.)
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = s::regnamespace AND NOT p.prosecdef LOOP
+      EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO analytics_ro', f);
+    END LOOP;
 
     FOREACH o IN ARRAY owners LOOP
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = o) THEN

@@ -178,6 +178,9 @@ else
 fi
 admin -c "DROP DATABASE $scratch_db" >/dev/null
 
+out=$(admin -A -t -c "SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.prosecdef AND a.grantee = 'analytics_ro'::regrole"); status=$?
+expect_output "the role SQL grants no SECURITY DEFINER function to analytics_ro (so re-running it cannot undo the hardening)" 0 "$out" "$status"
+
 echo "# the opt-in hardening SQL (applied, checked and rolled back: it changes PUBLIC)"
 hardened() {  # statements run in the hardening's transaction, before it is rolled back
   sed "s/^COMMIT;/$1/" "$FLEETMCP_ROOT/sql/analytics_ro_hardening.sql" | admin 2>&1 | grep -v '^psql:.*NOTICE'
