@@ -71,11 +71,12 @@ std::optional<CancelRequest> read_cancellation(const json& params) {
 }
 
 Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
-               RefusedCallHook on_refused_call)
+               RefusedCallHook on_refused_call, const ContextMethods* context)
     : info_(std::move(info)),
       registry_(registry),
       callers_(std::move(callers)),
-      on_refused_call_(std::move(on_refused_call)) {}
+      on_refused_call_(std::move(on_refused_call)),
+      context_(context) {}
 
 std::string Server::caller_of(const json& params) const {
   if (callers_.trust_meta_caller && params.is_object()) {
@@ -137,6 +138,12 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "server/discover") return reply(discover());
   if (request.method == "tools/list") return reply(list_tools(era, request.params));
   if (request.method == "tools/call") return prepare_call(request, era);
+  if (const auto kind = context_ ? context_->kind_of(request.method) : ContextMethods::Kind::not_ours;
+      kind != ContextMethods::Kind::not_ours) {
+    if (kind == ContextMethods::Kind::quick) return reply(context_->answer(request.method, request.params, era));
+    return PreparedCall{request.id, nullptr, object_or_empty(request.params), caller_of(request.params), nullptr, era,
+                        request.method};
+  }
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,
@@ -251,6 +258,8 @@ std::string Server::answer_start(const PreparedCall& call) const {
 }
 
 std::string Server::answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const {
+  // Not a tool: its answer is a whole line, never written ahead.
+  if (call.tool == nullptr) return answer_context_call(call);
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
   json envelope = result_response(call.id, complete(tool_result("", answer.is_error), call.era));
   if (stream != nullptr && stream->started()) {
@@ -266,6 +275,21 @@ std::string Server::answer_line(const PreparedCall& call, tools::CallContext& co
     json failed = tool_result("internal error: the answer could not be encoded", true);
     return encode(result_response(call.id, complete(std::move(failed), call.era))) + '\n';
   }
+}
+
+// A resources/, prompts/ or completion/ request on the worker: its result,
+// or the JSON-RPC error it threw.
+std::string Server::answer_context_call(const PreparedCall& call) const {
+  json response;
+  try {
+    response = result_response(call.id, complete(context_->answer(call.method, call.arguments, call.era), call.era));
+  } catch (const RpcException& error) {
+    response = error_response(call.id, error.error());
+  } catch (const std::exception& error) {
+    spdlog::error("internal error answering {}: {}", call.method, error.what());
+    response = error_response(call.id, {error_code::internal_error, "Internal error", nullptr});
+  }
+  return encode(response) + '\n';
 }
 
 json Server::run_call(const PreparedCall& call, tools::CallContext& context) const {
@@ -308,6 +332,10 @@ json Server::complete(json result, Era era) const {
   return result;
 }
 
-json Server::capabilities() const { return {{"tools", {{"listChanged", false}}}}; }
+json Server::capabilities() const {
+  json capabilities = {{"tools", {{"listChanged", false}}}};
+  if (context_ != nullptr) capabilities.update(context_->capabilities());
+  return capabilities;
+}
 
 }  // namespace fleetmcp::mcp

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcp/context_methods.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/streamed_answer.h"
 #include "mcp/protocol_era.h"
@@ -49,7 +50,9 @@ struct CallerPolicy {
 // Arguments: the caller, the request's params, the error message.
 using RefusedCallHook = std::function<void(const std::string&, const nlohmann::json&, const std::string&)>;
 
-// A tools/call that passed every protocol check, ready to run.
+// A tools/call that passed every protocol check, ready to run — or a
+// resources/prompts/completion request that needs the database, which runs
+// on the same worker (tool is null, method names it, arguments holds params).
 struct PreparedCall {
   nlohmann::json id;
   const tools::Tool* tool = nullptr;
@@ -57,6 +60,10 @@ struct PreparedCall {
   std::string caller;
   nlohmann::json progress_token;  // null: no progress wanted
   Era era = Era::legacy;          // decides the result's shape
+  std::string method = "tools/call";
+
+  // What the logs call it: the tool's name, or the method.
+  const std::string& label() const { return tool != nullptr ? tool->name : method; }
 };
 
 struct NoReply {};
@@ -77,8 +84,10 @@ std::optional<CancelRequest> read_cancellation(const nlohmann::json& params);
 
 class Server {
  public:
+  // context: resources, prompts and completions; without it those methods
+  // answer -32601 and are not advertised.
   Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
-         RefusedCallHook on_refused_call = {});
+         RefusedCallHook on_refused_call = {}, const ContextMethods* context = nullptr);
 
   // Decides what one incoming message needs. Call from one thread (the
   // reader): it updates the stream's era lock. Never throws.
@@ -119,6 +128,7 @@ class Server {
   nlohmann::json implementation() const;
   nlohmann::json complete(nlohmann::json result, Era era) const;
   nlohmann::json capabilities() const;
+  std::string answer_context_call(const PreparedCall& call) const;
 
   ServerInfo info_;
   const tools::ToolRegistry& registry_;
@@ -126,6 +136,7 @@ class Server {
 
   CallerPolicy callers_;
   RefusedCallHook on_refused_call_;
+  const ContextMethods* context_;
   StreamEra era_;
 };
 
