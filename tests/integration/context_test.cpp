@@ -4,12 +4,14 @@
 // come from the data and never from an unreadable schema.
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "context/context_service.h"
 #include "context/prompt_catalog.h"
 #include "context/resource_uri.h"
 #include "context/table_resources.h"
 #include "mcp/jsonrpc.h"
+#include "tools/catalog_tools.h"
 #include "test_database.h"
 
 using fleetmcp::testing::Toolbox;

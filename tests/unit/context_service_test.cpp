@@ -34,24 +34,16 @@ struct Fixture {
 
   Fixture() { resources.add(std::make_unique<context::TableResources>(environment, std::chrono::minutes(5))); }
 
-  json ask(const json& message) {
+  // The member `which` ("result" or "error") of the reply, which must have it.
+  json part(const json& message, const char* which) {
     auto reply = server.handle(message);
     REQUIRE(reply.has_value());
     INFO(reply->dump());
-    return *reply;
+    REQUIRE(reply->contains(which));
+    return (*reply)[which];
   }
-  json result(const json& message) {
-    json reply = ask(message);
-    INFO(reply.dump());
-    REQUIRE(reply.contains("result"));
-    return reply["result"];
-  }
-  json error(const json& message) {
-    json reply = ask(message);
-    INFO(reply.dump());
-    REQUIRE(reply.contains("error"));
-    return reply["error"];
-  }
+  json result(const json& message) { return part(message, "result"); }
+  json error(const json& message) { return part(message, "error"); }
 };
 
 const json expected_capabilities = {{"tools", {{"listChanged", false}}},
