@@ -158,6 +158,11 @@ json ContextService::list_templates(const json& params, mcp::Era era) const {
 json ContextService::read_resource(const json& params, mcp::Era era) const {
   if (!params.is_object()) refuse("params: required, with the uri to read");
   const std::string uri = string_member(params, "params", "uri");
+  // No URI of ours comes near this; a longer one is not echoed back.
+  constexpr std::size_t kLongestUri = 2048;
+  if (uri.size() > kLongestUri)
+    refuse("params.uri: at most " + std::to_string(kLongestUri) +
+           " bytes; table URIs are fleetmcp://table/{schema}/{name}, see resources/list");
   try {
     auto [contents, hint] = resources_.read(uri);
     json result = {{"contents", std::move(contents)}};

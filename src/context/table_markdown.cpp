@@ -32,6 +32,18 @@ std::string code(const std::string& text) {
   return fence + (longest > 0 ? " " : "") + text + (longest > 0 ? " " : "") + fence;
 }
 
+// A name as a query must write it: plain lower-case names as they are, any other quoted.
+std::string sql_name(const std::string& name) {
+  const bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
+  if (plain) return name;
+  std::string quoted = "\"";
+  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 void columns_section(std::string& page, const json& columns) {
   page += "\n## Columns\n\n| Column | Type | Nullable | Notes |\n|---|---|---|---|\n";
   for (const auto& column : columns) {
@@ -89,7 +101,10 @@ std::string table_markdown(const json& described) {
   list_section(page, "Indexes", described.value("indexes", json::array()));
   if (auto definition = text_of(described, "definition"); !definition.empty())
     page += "\n## Definition\n\n````sql\n" + definition + "\n````\n";
-  page += "\nQuery it with the `query` tool, e.g. `SELECT * FROM " + qualified + " LIMIT 10`.\n";
+  page += "\nQuery it with the `query` tool, e.g. " +
+          code("SELECT * FROM " + sql_name(text_of(described, "schema")) + "." + sql_name(text_of(described, "table")) +
+               " LIMIT 10") +
+          ".\n";
   return page;
 }
 

@@ -84,4 +84,9 @@ TEST_CASE("the Markdown page shows columns, keys and the definition, with pipes 
   CHECK(page.find("x \\| y") != std::string::npos);
   CHECK(page.find("````sql\nSELECT 1\n````") != std::string::npos);
   CHECK(page.find("Estimated rows") == std::string::npos);
+  CHECK(page.find("`SELECT * FROM reporting.v_x LIMIT 10`") != std::string::npos);
+  json odd = described;
+  odd["schema"] = "Odd Schema";
+  odd["table"] = "say \"hi\"";
+  CHECK(table_markdown(odd).find("`SELECT * FROM \"Odd Schema\".\"say \"\"hi\"\"\" LIMIT 10`") != std::string::npos);
 }

@@ -151,4 +151,8 @@ TEST_CASE_FIXTURE(Fixture, "resources/read refuses a URI that is not a table URI
   CHECK(refused["code"] == -32602);
   CHECK(refused["message"].get<std::string>().rfind("Resource not found: a table URI is fleetmcp://table/{schema}/{name}", 0) == 0);
   CHECK(other.error(modern(2, "resources/read"))["message"] == "params.uri: required");
+  const json long_uri = other.error(modern(3, "resources/read", {{"uri", "fleetmcp://table/a/" + std::string(100000, 'b')}}));
+  CHECK(long_uri["message"] ==
+        "params.uri: at most 2048 bytes; table URIs are fleetmcp://table/{schema}/{name}, see resources/list");
+  CHECK_FALSE(long_uri.contains("data"));
 }
