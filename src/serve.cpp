@@ -9,8 +9,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "apps/app_resources.h"
+#include "apps/app_view_resources.h"
 #include "apps/ui_extension.h"
+#include "context/context_service.h"
+#include "context/table_resources.h"
 #include "db/session.h"
 #include "doctor/role_guard.h"
 #include "logging.h"
@@ -57,19 +59,28 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
     return tools::database_instructions(config, session.facts());
   };
   info.each_request_stands_alone = trusted_gateway_child;
-  // The chart tool's MCP App view, and the extension that lets clients render it.
-  info.resources = {apps::app_resource_entries,
-                    [](const std::string& uri) { return apps::read_app_resource(uri); }};
+  // The extension that lets clients render the chart tool's MCP App view.
   info.extensions = {{apps::kUiExtension, nlohmann::json::object()}};
+
+  // Resources (one provider per URI family: the app views, the tables),
+  // prompts and completions. The views come first, so the first page of
+  // resources/list always names them however many tables there are.
+  context::ResourceRegistry resources;
+  resources.add(std::make_unique<apps::AppViewResources>(info.list_ttl));
+  resources.add(std::make_unique<context::TableResources>(environment, info.list_ttl));
+  context::ContextService context_methods{environment, resources, info.list_ttl,
+                                          [&role_guard] { return role_guard.refusal(); }};
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},
                      [](const std::string& caller, const nlohmann::json& params, const std::string& error) {
                        write_unrun_call_audit_line(caller, params, "refused", error);
-                     }};
+                     },
+                     &context_methods};
 
   mcp::TransportOptions options;
   options.cancel_running_call = [&session] { session.cancel_running_query(); };
   options.call_starting = [&session] { session.start_call(); };
   options.call_refused = [](const mcp::PreparedCall& call, const std::string& error) {
+    if (call.tool == nullptr) return;  // not a tools/call: no audit line
     write_unrun_call_audit_line(call.caller, {{"name", call.tool->name}, {"arguments", call.arguments}}, "busy", error);
   };
   mcp::StdioTransport transport{server, options};

@@ -1,6 +1,6 @@
 // The ui:// resources that hold fleetmcp's MCP App views (the chart view),
-// served by resources/list and resources/read. Self-contained, so a general
-// resources implementation can list these entries and hand ui:// reads here.
+// served by resources/list and resources/read through the resource registry
+// (app_view_resources.h). Self-contained: no database, no registry.
 #pragma once
 
 #include <optional>

@@ -21,6 +21,14 @@ const Headers json_type{{"Content-Type", "application/json"}};
 
 std::string dumped(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// Requests a child answers on its worker, because they use its one database
+// connection: each needs a child of its own, or it would wait behind another
+// analyst's running query. The rest a busy child answers at once.
+bool needs_own_child(const std::string& method) {
+  return method == "tools/call" || method == "resources/list" || method == "resources/read" ||
+         method == "completion/complete";
+}
+
 HttpResponse json_response(int status, const json& body, Headers extra = {}) {
   Headers headers = json_type;
   headers.insert(headers.end(), extra.begin(), extra.end());
@@ -237,7 +245,7 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
   };
   auto send_event = [&send_event_text](const json& event) { send_event_text(dumped(event)); };
 
-  PoolAnswer answer = rpc.method == "tools/call"
+  PoolAnswer answer = needs_own_child(rpc.method)
                           ? pool_.call(caller, forwarded, [&channel] { return channel.client_gone(); },
                                        streaming ? std::function<void(const json&)>(send_event) : nullptr)
                           : pool_.ask(forwarded);

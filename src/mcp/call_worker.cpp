@@ -59,7 +59,7 @@ void CallWorker::cancel(const nlohmann::json& request_id, const std::string& rea
   const std::string why = reason.empty() ? "no reason given" : reason;
   auto queued = std::find_if(queue_.begin(), queue_.end(), [&](const Job& job) { return job.call.id == request_id; });
   if (queued != queue_.end()) {
-    spdlog::info("cancelled queued call {} ({}): {}", request_id.dump(), queued->call.tool->name, why);
+    spdlog::info("cancelled queued call {} ({}): {}", request_id.dump(), queued->call.label(), why);
     queue_.erase(queued);
     call_finished_.notify_all();  // the queue may now be empty: wait_until_idle() rechecks
     return;
@@ -107,7 +107,7 @@ void CallWorker::run() {
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
-      running_ = Running{job.call.id, job.call.tool->name, job.cancelled};
+      running_ = Running{job.call.id, job.call.label(), job.cancelled};
       if (call_starting_) call_starting_();
     }
     std::size_t answer_bytes = 0;

