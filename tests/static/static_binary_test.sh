@@ -148,7 +148,11 @@ disable_tls() {
   tls_on=""
 }
 
-tls_sql="select ssl from pg_stat_ssl where pid = pg_backend_pid()"
+# sslmode=require and verify-full refuse a connection without TLS, so an
+# answer comes over TLS. (pg_stat_ssl is refused through the query tool: the
+# view calls pg_stat_get_activity, which shows other sessions' SQL; doctor
+# reads it directly and reports "TLS in use" below.)
+tls_sql="select true as answered"
 if check "the test server turns TLS on" enable_tls; then
   cp "$scratch/ca.crt" "$jail/ca.crt"
   cp "$scratch/other-ca.crt" "$jail/other-ca.crt"
@@ -167,6 +171,8 @@ if check "the test server turns TLS on" enable_tls; then
     only_env DATABASE_URL="$1" "$CHROOT" "$jail" /fleetmcp doctor >"$scratch/doctor.out" 2>&1
     grep -q "$2" "$scratch/doctor.out" || { cat "$scratch/doctor.out"; return 1; }
   }
+  check "doctor: the session with sslmode=require is encrypted" \
+    doctor_says "$DATABASE_URL?sslmode=require" "TLS in use (TLS"
   check "doctor: verify-full with the right CA passes the TLS check" \
     doctor_says "$by_name_url?sslmode=verify-full&sslrootcert=/ca.crt" "✔ TLS: .*certificate verified (CA /ca.crt)"
   doctor_wrong_ca() {
