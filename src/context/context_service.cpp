@@ -18,11 +18,6 @@ using mcp::error_code::invalid_params;
   throw mcp::RpcException(invalid_params, std::move(message), std::move(data));
 }
 
-const json& object_or_empty(const json& params) {
-  static const json empty = json::object();
-  return params.is_object() ? params : empty;
-}
-
 // A string member, or a -32602 naming it.
 std::string string_member(const json& object, const std::string& path, const char* key, bool required = true) {
   auto it = object.find(key);
@@ -34,13 +29,11 @@ std::string string_member(const json& object, const std::string& path, const cha
   return it->get<std::string>();
 }
 
+using mcp::object_or_empty;
+
 // Single-page lists hand out no cursor, so any cursor is one we cannot honour.
 void refuse_cursor(const json& params, const char* method) {
-  const json& given = object_or_empty(params);
-  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
-    if (!cursor->is_string()) refuse("params.cursor: expected a string");
-    refuse(std::string("params.cursor: unknown cursor; ") + method + " returns everything in one page");
-  }
+  mcp::refuse_unknown_cursor(params, std::string(method) + " returns everything in one page");
 }
 
 void add_cache_hint(json& result, const CacheHint& hint, mcp::Era era) {

@@ -7,14 +7,18 @@
 
 namespace fleetmcp::db {
 
+std::string libpq_message(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 std::map<std::string, std::string> parse_dsn(const std::string& dsn) {
   char* error = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options{PQconninfoParse(dsn.c_str(), &error),
                                                                        &PQconninfoFree};
   if (!options) {
-    std::string reason = error != nullptr ? error : "out of memory";
+    std::string reason = libpq_message(error != nullptr ? error : "out of memory");
     PQfreemem(error);
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
     throw std::invalid_argument(reason);
   }
   std::map<std::string, std::string> params;

@@ -24,6 +24,10 @@ struct SessionDefaults {
 // comma lists, and target_session_attrs is kept: libpq itself picks the host.
 std::map<std::string, std::string> parse_dsn(const std::string& dsn);
 
+// libpq's messages end in a newline (and at times a space): the message
+// without them, to stand inside a sentence of ours.
+std::string libpq_message(std::string text);
+
 // parse_dsn for the configured DSN: the reason starts "DATABASE_URL cannot be
 // parsed: ", so the analyst knows which setting to fix.
 std::map<std::string, std::string> parse_database_url(const std::string& dsn);

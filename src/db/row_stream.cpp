@@ -4,15 +4,9 @@
 
 #include <pqxx/except>
 
+#include "db/connection_options.h"
+
 namespace fleetmcp::db {
-namespace {
-
-std::string without_trailing_newline(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-}  // namespace
 
 RowStream::RowStream(PGconn* connection, const std::string& statement,
                      const std::vector<std::optional<std::string>>& params)
@@ -25,7 +19,7 @@ RowStream::RowStream(PGconn* connection, const std::string& statement,
   if (PQsendQueryParams(connection_, statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                         nullptr, nullptr, 0) == 0) {
     finished_ = true;
-    std::string reason = without_trailing_newline(PQerrorMessage(connection_));
+    std::string reason = libpq_message(PQerrorMessage(connection_));
     if (PQstatus(connection_) == CONNECTION_BAD) throw pqxx::broken_connection(reason);
     throw pqxx::sql_error(reason, statement_);
   }
@@ -70,7 +64,7 @@ void RowStream::throw_error(PGresult* failed) {
   std::string message = PQresultErrorMessage(failed);
   if (message.empty()) message = PQerrorMessage(connection_);
   drain();
-  if (PQstatus(connection_) == CONNECTION_BAD) throw pqxx::broken_connection(without_trailing_newline(message));
+  if (PQstatus(connection_) == CONNECTION_BAD) throw pqxx::broken_connection(libpq_message(message));
   // libpqxx files a protocol violation (a bind parameter count that does not
   // match the statement's $n) under broken_connection; Session and the
   // toolbox tell it from a lost connection by this class.

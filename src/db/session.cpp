@@ -61,9 +61,8 @@ pqxx::connection& Session::connection() {
   } catch (const DatabaseUnavailable&) {
     throw;
   } catch (const std::exception& failure) {
-    std::string reason = failure.what();
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-    throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): " + reason);
+    throw DatabaseUnavailable("cannot connect to the database (" + mask_password(dsn_) + "): " +
+                              libpq_message(failure.what()));
   }
   // Under the lock, so no call uses the connection before its facts are known.
   DatabaseFacts facts;

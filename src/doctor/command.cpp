@@ -28,8 +28,7 @@ Check check_login(const Target& target, const Config& config, std::unique_ptr<pq
   try {
     connection = std::make_unique<pqxx::connection>(conninfo(target.params, config.connect_timeout_s));
   } catch (const std::exception& failure) {
-    std::string reason = failure.what();
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    const std::string reason = db::libpq_message(failure.what());
     std::string fix = "check the user, password and database name in DATABASE_URL (ask the operator for the "
                       "analytics_ro password; percent-encode special characters)";
     if (reason.find("no pg_hba.conf entry") != std::string::npos)

@@ -112,7 +112,7 @@ void CallWorker::run() {
     }
     std::size_t answer_bytes = 0;
     {
-      StreamedAnswer stream{writer_, server_.answer_start(job.call)};
+      StreamedAnswer stream{writer_, [this, &job] { return server_.answer_start(job.call); }};
       tools::CallContext context = context_for(job, stream);
       std::string response = server_.answer_call(job.call, context, stream);
       // A call cancelled before its answer started is not answered

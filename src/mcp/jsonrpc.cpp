@@ -103,6 +103,20 @@ json notification(std::string method, json params) {
   return {{"jsonrpc", "2.0"}, {"method", std::move(method)}, {"params", std::move(params)}};
 }
 
+const json& object_or_empty(const json& params) {
+  static const json empty = json::object();
+  return params.is_object() ? params : empty;
+}
+
+void refuse_unknown_cursor(const json& params, const std::string& one_page) {
+  const json& given = object_or_empty(params);
+  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
+    if (!cursor->is_string())
+      throw RpcException(error_code::invalid_params, "params.cursor: expected a string");
+    throw RpcException(error_code::invalid_params, "params.cursor: unknown cursor; " + one_page);
+  }
+}
+
 std::string encode(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 TextEnvelope split_at_text(const json& message) {

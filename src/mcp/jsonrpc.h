@@ -82,6 +82,14 @@ nlohmann::json notification(std::string method, nlohmann::json params);
 // echoed input) is replaced, never thrown on.
 std::string encode(const nlohmann::json& message);
 
+// A request's params as an object ({} when absent or not one).
+const nlohmann::json& object_or_empty(const nlohmann::json& params);
+
+// A list method that hands out no cursor: any cursor in `params` is one it
+// cannot honour, refused with -32602 (pagination). `one_page` ends the
+// message: "tools/list returns every tool in one page".
+void refuse_unknown_cursor(const nlohmann::json& params, const std::string& one_page);
+
 // One line of output, newline included, for a response whose result holds a
 // single text content item: `message` carries it with an empty text, and
 // `text` (up to megabytes of result rows) is escaped where it stands and

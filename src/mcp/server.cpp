@@ -17,11 +17,6 @@ bool has_titles(std::string_view version) { return version >= std::string_view("
   throw RpcException(error_code::invalid_params, std::move(message), std::move(data));
 }
 
-const json& object_or_empty(const json& params) {
-  static const json empty = json::object();
-  return params.is_object() ? params : empty;
-}
-
 // json::value() throws when the key holds another type; client-supplied
 // display fields must never turn into an internal error.
 std::string string_field(const json& object, const char* key, std::string fallback = {}) {
@@ -52,15 +47,6 @@ tools::ToolResult run_tool(const tools::Tool& tool, const json& arguments, tools
   } catch (...) {
     spdlog::error("tool {} failed with a non-standard exception", tool.name);
     return tools::ToolResult::error("internal error: the tool failed unexpectedly");
-  }
-}
-
-// We never hand out a cursor, so any cursor is one we cannot honour (pagination: -32602).
-void refuse_cursor(const json& params, const std::string& one_page) {
-  const json& given = object_or_empty(params);
-  if (auto cursor = given.find("cursor"); cursor != given.end() && !cursor->is_null()) {
-    if (!cursor->is_string()) invalid_params("params.cursor: expected a string");
-    invalid_params("params.cursor: unknown cursor; " + one_page);
   }
 }
 
@@ -201,7 +187,7 @@ json Server::discover() const {
 }
 
 json Server::list_tools(Era era, const json& params) const {
-  refuse_cursor(params, "tools/list returns every tool in one page");
+  refuse_unknown_cursor(params, "tools/list returns every tool in one page");
   const bool with_title = era == Era::modern || has_titles(era_.legacy_version());
   json listed = json::array();
   for (const auto& tool : registry_.all()) listed.push_back(tool_entry(tool, with_title));
@@ -266,7 +252,7 @@ std::string Server::answer_call(const PreparedCall& call, tools::CallContext& co
 std::string Server::answer_call(const PreparedCall& call, tools::CallContext& context, StreamedAnswer& stream) const {
   // A call cancelled before its answer started is not answered at all.
   context.write_ahead = [&stream, cancelled = context.is_cancelled](std::string_view text) {
-    if (!stream.started() && stream.bytes_written() == 0 && cancelled()) return false;
+    if (stream.bytes_written() == 0 && cancelled()) return false;
     return stream.write(text);
   };
   return answer_line(call, context, &stream);

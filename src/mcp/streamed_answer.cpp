@@ -8,8 +8,9 @@ bool StreamedAnswer::write(std::string_view text) {
   if (!ok_) return false;
   if (!line_) {
     line_.emplace(writer_);
-    ok_ = line_->write(before_);
-    bytes_ += before_.size();
+    const std::string before = before_();
+    ok_ = line_->write(before);
+    bytes_ += before.size();
   }
   escaped_.clear();
   append_json_string_body(escaped_, text);

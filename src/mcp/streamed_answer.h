@@ -5,6 +5,7 @@
 // fleetmcp holds a piece of the answer, not all of it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,10 +16,13 @@ namespace fleetmcp::mcp {
 
 class StreamedAnswer {
  public:
-  // `before`: the response line up to and with the text's opening quote
-  // (split_at_text). It does not depend on isError, which comes after the
-  // text in the sorted keys, so the outcome can still change at the end.
-  StreamedAnswer(MessageWriter& writer, std::string before) : writer_(writer), before_(std::move(before)) {}
+  // `before` gives the response line up to and with the text's opening
+  // quote (split_at_text); it is asked for only when a first piece comes,
+  // since most answers are written whole. It does not depend on isError,
+  // which comes after the text in the sorted keys, so the outcome can still
+  // change at the end.
+  StreamedAnswer(MessageWriter& writer, std::function<std::string()> before)
+      : writer_(writer), before_(std::move(before)) {}
 
   // Escapes a piece of the answer's text into the line (whole rows: its
   // UTF-8 is whole at both ends). The first piece takes the writer for the
@@ -35,7 +39,7 @@ class StreamedAnswer {
 
  private:
   MessageWriter& writer_;
-  std::string before_;
+  std::function<std::string()> before_;
   std::optional<MessageWriter::Line> line_;
   std::string escaped_;  // reused for every piece
   std::size_t bytes_ = 0;
