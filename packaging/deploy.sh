@@ -172,7 +172,9 @@ fi
 run_gateway() {
   local router="$name"
   say "starting $name ($image) on network $network for https://$host"
+  # Export files live in a volume, so a redeploy keeps them until MCP_EXPORT_TTL.
   docker run -d --name "$name" --restart unless-stopped --network "$network" --env-file "$env_file" \
+    -e "MCP_PUBLIC_URL=https://$host" -v "fleetmcp-exports:/var/lib/fleetmcp" \
     --label traefik.enable=true \
     --label "traefik.docker.network=$traefik_network" \
     --label "traefik.http.routers.$router.rule=Host(\`$host\`)" \

@@ -85,6 +85,16 @@ void load_environment(Config& config) {
   if (auto v = env("MCP_LISTEN")) config.listen = *v;
   if (auto v = env("MCP_SSH")) config.ssh = *v;
   if (auto v = env("MCP_SSH_TARGET")) config.ssh_target = *v;
+  if (auto v = env("MCP_EXPORT_DIR")) config.export_dir = *v;
+  if (auto v = env("MCP_EXPORT_MAX_ROWS"))
+    config.export_max_rows = parse_positive<std::size_t>(*v, "MCP_EXPORT_MAX_ROWS");
+  if (auto v = env("MCP_EXPORT_MAX_BYTES"))
+    config.export_max_bytes = parse_positive<std::uint64_t>(*v, "MCP_EXPORT_MAX_BYTES");
+  if (auto v = env("MCP_EXPORT_TIMEOUT")) config.export_timeout_s = parse_positive<int>(*v, "MCP_EXPORT_TIMEOUT");
+  if (auto v = env("MCP_EXPORT_TTL")) config.export_ttl_s = parse_positive<std::int64_t>(*v, "MCP_EXPORT_TTL");
+  if (auto v = env("MCP_EXPORT_QUOTA"))
+    config.export_quota_bytes = parse_positive<std::uint64_t>(*v, "MCP_EXPORT_QUOTA");
+  if (auto v = env("MCP_PUBLIC_URL")) config.public_url = *v;
 }
 
 void add_config_flags(CLI::App& app, Config& config) {
@@ -130,6 +140,27 @@ void add_config_flags(CLI::App& app, Config& config) {
                  "With --ssh: the database's host:port as the ssh host sees it (env MCP_SSH_TARGET; default "
                  "timescale_db:5432)");
   app.add_option("--ssh-option", config.ssh_options, "With --ssh: an extra ssh option Key=Value (repeatable)");
+  app.add_option("--export-dir", config.export_dir,
+                 "Directory the export tool writes files into, created 0700 (env MCP_EXPORT_DIR; default "
+                 "~/.local/share/fleetmcp/exports)");
+  app.add_option("--export-max-rows", config.export_max_rows,
+                 "Most rows in one export file (env MCP_EXPORT_MAX_ROWS; default 10000000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--export-max-bytes", config.export_max_bytes,
+                 "Largest export file in bytes (env MCP_EXPORT_MAX_BYTES; default 2 GiB)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--export-timeout", config.export_timeout_s,
+                 "Seconds an export's statement may run (env MCP_EXPORT_TIMEOUT; default 600)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--export-ttl", config.export_ttl_s,
+                 "Gateway: seconds an export file is kept before it is deleted (env MCP_EXPORT_TTL; default 86400)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--export-quota", config.export_quota_bytes,
+                 "Gateway: bytes of unexpired export files one analyst may hold (env MCP_EXPORT_QUOTA; default 10 GiB)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--public-url", config.public_url,
+                 "Gateway: its base URL as clients reach it, e.g. https://fleetmcp.example.com, for download links "
+                 "(env MCP_PUBLIC_URL)");
   app.add_flag("--allow-unsafe-role", config.allow_unsafe_role,
                "Serve even as a superuser or a role that can write (only for a deliberate special case; see "
                "`fleetmcp doctor`)");
@@ -149,6 +180,13 @@ void validate(Config& config) {
   if (!zone_characters_ok || config.time_zone.size() > 64)
     throw ConfigError("MCP_TIME_ZONE must be a time zone name such as Africa/Nairobi or UTC, got '" + config.time_zone +
                       "'");
+  if (!config.export_dir.empty() && config.export_dir.front() != '/')
+    throw ConfigError("MCP_EXPORT_DIR must be an absolute path, got '" + config.export_dir + "'");
+  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  if (!config.public_url.empty() && config.public_url.rfind("https://", 0) != 0 &&
+      config.public_url.rfind("http://", 0) != 0)
+    throw ConfigError("MCP_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy), got '" +
+                      config.public_url + "'");
   static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(levels.begin(), levels.end(), config.log_level) == levels.end())
     throw ConfigError("MCP_LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + config.log_level +

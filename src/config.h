@@ -37,6 +37,17 @@ struct Config {
   std::string ssh_target = "timescale_db:5432";  // MCP_SSH_TARGET: the database as the ssh host sees it
   std::vector<std::string> ssh_options;      // --ssh-option Key=Value, passed to ssh as -o
   bool allow_unsafe_role = false;            // --allow-unsafe-role: serve even as a role that can write
+  // The export tool (src/export/): files past the answer's caps.
+  std::string export_dir;                    // MCP_EXPORT_DIR; empty: the user's data dir (export/export_store.h)
+  std::size_t export_max_rows = 10'000'000;  // MCP_EXPORT_MAX_ROWS: most rows in one file
+  std::uint64_t export_max_bytes = 2ull << 30;  // MCP_EXPORT_MAX_BYTES: largest file (2 GiB)
+  int export_timeout_s = 600;                // MCP_EXPORT_TIMEOUT: seconds an export's statement may run
+  std::int64_t export_ttl_s = 86'400;        // MCP_EXPORT_TTL (gateway): seconds a file is kept; stdio keeps them
+  std::uint64_t export_quota_bytes = 10ull << 30;  // MCP_EXPORT_QUOTA (gateway): one analyst's files at once
+  std::string public_url;                    // MCP_PUBLIC_URL (gateway): https://host as clients reach it, for links
+  // Set for a gateway's children (serve --trusted-gateway-child): exports
+  // are the gateway's to serve, kept for export_ttl_s, within the quota.
+  bool serving_gateway = false;
   // Test code only (no variable or flag sets it): query skips the SQL guard so
   // the tests can show the wrapper, transaction and role layers hold alone.
   bool guard_disabled_for_tests = false;

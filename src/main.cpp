@@ -71,5 +71,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*doctor) return fleetmcp::doctor::run_doctor(config, std::cout);
+  config.serving_gateway = trusted_gateway_child;
   return fleetmcp::serve_stdio(config, trusted_gateway_child);
 }

@@ -15,6 +15,8 @@
 #include "context/table_resources.h"
 #include "db/session.h"
 #include "doctor/role_guard.h"
+#include "export/export_resources.h"
+#include "export/export_service.h"
 #include "logging.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
@@ -45,7 +47,8 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   tools::ToolEnvironment environment{config, session};
   // No tool runs as a role that could change the database (--allow-unsafe-role overrides).
   doctor::RoleGuard role_guard{session, config.allow_unsafe_role};
-  tools::ToolRegistry registry = role_guard.guard(tools::make_toolbox(environment));
+  exports::ExportService export_service{config};
+  tools::ToolRegistry registry = role_guard.guard(tools::make_toolbox(environment, &export_service));
 
   mcp::ServerInfo info;
   info.title = "fleetmcp — fleet analytics (read-only)";
@@ -68,6 +71,7 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   context::ResourceRegistry resources;
   resources.add(std::make_unique<apps::AppViewResources>(info.list_ttl));
   resources.add(std::make_unique<context::TableResources>(environment, info.list_ttl));
+  resources.add(std::make_unique<exports::ExportResources>(export_service));
   context::ContextService context_methods{environment, resources, info.list_ttl,
                                           [&role_guard] { return role_guard.refusal(); }};
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},

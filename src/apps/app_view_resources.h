@@ -14,11 +14,11 @@ class AppViewResources : public context::ResourceProvider {
   // ttl: how long a client may keep a view (fixed for the life of the binary).
   explicit AppViewResources(std::chrono::milliseconds ttl) : ttl_(ttl) {}
 
-  std::vector<nlohmann::json> list() override;
+  std::vector<nlohmann::json> list(const std::string& caller) override;
   // The views have fixed URIs: no templates.
   std::vector<nlohmann::json> templates() const override { return {}; }
   bool owns(std::string_view uri) const override;
-  nlohmann::json read(const std::string& uri) override;
+  nlohmann::json read(const std::string& uri, const std::string& caller) override;
   // The same views for every caller.
   context::CacheHint cache_hint() const override { return {ttl_, false}; }
 

@@ -103,14 +103,15 @@ void ContextService::refuse_if_unsafe() const {
   if (auto why = refusal_()) throw mcp::RpcException(mcp::error_code::internal_error, *why);
 }
 
-json ContextService::answer(std::string_view method, const json& params, mcp::Era era) const {
+json ContextService::answer(std::string_view method, const json& params, mcp::Era era,
+                            const std::string& caller) const {
   try {
     if (method == "resources/templates/list") return list_templates(params, era);
     if (method == "prompts/list") return list_prompts(params, era);
     if (method == "prompts/get") return get_prompt(params);
     refuse_if_unsafe();
-    if (method == "resources/list") return list_resources(params, era);
-    if (method == "resources/read") return read_resource(params, era);
+    if (method == "resources/list") return list_resources(params, era, caller);
+    if (method == "resources/read") return read_resource(params, era, caller);
     if (method == "completion/complete") return complete(params);
   } catch (const db::CallCancelled&) {
     throw mcp::RpcException(mcp::error_code::internal_error, "Cancelled: the request was cancelled");
@@ -126,11 +127,11 @@ json ContextService::answer(std::string_view method, const json& params, mcp::Er
   throw mcp::RpcException(mcp::error_code::method_not_found, "Method not found: " + std::string(method));
 }
 
-json ContextService::list_resources(const json& params, mcp::Era era) const {
+json ContextService::list_resources(const json& params, mcp::Era era, const std::string& caller) const {
   const std::string cursor = string_member(object_or_empty(params), "params", "cursor", false);
   ListPage page;
   try {
-    page = resources_.list(cursor);
+    page = resources_.list(cursor, caller);
   } catch (const std::invalid_argument& bad) {
     refuse(std::string("params.cursor: ") + bad.what());
   }
@@ -148,7 +149,7 @@ json ContextService::list_templates(const json& params, mcp::Era era) const {
   return result;
 }
 
-json ContextService::read_resource(const json& params, mcp::Era era) const {
+json ContextService::read_resource(const json& params, mcp::Era era, const std::string& caller) const {
   if (!params.is_object()) refuse("params: required, with the uri to read");
   const std::string uri = string_member(params, "params", "uri");
   // No URI of ours comes near this; a longer one is not echoed back.
@@ -157,7 +158,7 @@ json ContextService::read_resource(const json& params, mcp::Era era) const {
     refuse("params.uri: at most " + std::to_string(kLongestUri) +
            " bytes; table URIs are fleetmcp://table/{schema}/{name}, see resources/list");
   try {
-    auto [contents, hint] = resources_.read(uri);
+    auto [contents, hint] = resources_.read(uri, caller);
     json result = {{"contents", std::move(contents)}};
     add_cache_hint(result, hint, era);
     return result;

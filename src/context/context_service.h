@@ -28,12 +28,13 @@ class ContextService : public mcp::ContextMethods {
 
   Kind kind_of(std::string_view method) const override;
   nlohmann::json capabilities() const override;
-  nlohmann::json answer(std::string_view method, const nlohmann::json& params, mcp::Era era) const override;
+  nlohmann::json answer(std::string_view method, const nlohmann::json& params, mcp::Era era,
+                        const std::string& caller) const override;
 
  private:
-  nlohmann::json list_resources(const nlohmann::json& params, mcp::Era era) const;
+  nlohmann::json list_resources(const nlohmann::json& params, mcp::Era era, const std::string& caller) const;
   nlohmann::json list_templates(const nlohmann::json& params, mcp::Era era) const;
-  nlohmann::json read_resource(const nlohmann::json& params, mcp::Era era) const;
+  nlohmann::json read_resource(const nlohmann::json& params, mcp::Era era, const std::string& caller) const;
   nlohmann::json list_prompts(const nlohmann::json& params, mcp::Era era) const;
   nlohmann::json get_prompt(const nlohmann::json& params) const;
   nlohmann::json complete(const nlohmann::json& params) const;

@@ -30,11 +30,11 @@ CacheHint ResourceRegistry::combined_hint() const {
   return hint;
 }
 
-ListPage ResourceRegistry::list(const std::string& cursor) const {
+ListPage ResourceRegistry::list(const std::string& cursor, const std::string& caller) const {
   const std::size_t offset = offset_of(cursor);
   std::vector<nlohmann::json> all;
   for (const auto& provider : providers_) {
-    auto listed = provider->list();
+    auto listed = provider->list(caller);
     all.insert(all.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
   }
   // The list can shrink between pages (a table dropped): past its end is an empty last page.
@@ -54,9 +54,9 @@ ListPage ResourceRegistry::templates() const {
   return page;
 }
 
-std::pair<nlohmann::json, CacheHint> ResourceRegistry::read(const std::string& uri) const {
+std::pair<nlohmann::json, CacheHint> ResourceRegistry::read(const std::string& uri, const std::string& caller) const {
   for (const auto& provider : providers_)
-    if (provider->owns(uri)) return {provider->read(uri), provider->cache_hint()};
+    if (provider->owns(uri)) return {provider->read(uri, caller), provider->cache_hint()};
   throw ResourceNotFound("no resource has this URI; table descriptions are fleetmcp://table/{schema}/{name} "
                          "(see resources/list or resources/templates/list)");
 }

@@ -30,13 +30,14 @@ struct CacheHint {
 class ResourceProvider {
  public:
   virtual ~ResourceProvider() = default;
-  // Resource objects (uri, name, title, description, mimeType).
-  virtual std::vector<nlohmann::json> list() = 0;
+  // Resource objects (uri, name, title, description, mimeType) that
+  // `caller` (the analyst asking, as the audit line names them) may see.
+  virtual std::vector<nlohmann::json> list(const std::string& caller) = 0;
   // ResourceTemplate objects (uriTemplate, name, title, description, mimeType).
   virtual std::vector<nlohmann::json> templates() const = 0;
   virtual bool owns(std::string_view uri) const = 0;
   // The contents array of resources/read; throws ResourceNotFound.
-  virtual nlohmann::json read(const std::string& uri) = 0;
+  virtual nlohmann::json read(const std::string& uri, const std::string& caller) = 0;
   virtual CacheHint cache_hint() const = 0;
 };
 
@@ -55,10 +56,10 @@ class ResourceRegistry {
   void add(std::unique_ptr<ResourceProvider> provider) { providers_.push_back(std::move(provider)); }
 
   // Throws std::invalid_argument for a cursor this registry did not hand out.
-  ListPage list(const std::string& cursor) const;
+  ListPage list(const std::string& cursor, const std::string& caller) const;
   ListPage templates() const;
   // The contents and the owner's hint; throws ResourceNotFound.
-  std::pair<nlohmann::json, CacheHint> read(const std::string& uri) const;
+  std::pair<nlohmann::json, CacheHint> read(const std::string& uri, const std::string& caller) const;
 
  private:
   // The strictest of the providers' hints: the shortest TTL, private if any is.

@@ -9,7 +9,7 @@ namespace fleetmcp::context {
 
 using nlohmann::json;
 
-std::vector<json> TableResources::list() {
+std::vector<json> TableResources::list(const std::string&) {
   std::vector<json> resources;
   for (const auto& relation : tools::readable_relations(environment_)) {
     json resource = {{"uri", table_uri(relation.schema, relation.name)},
@@ -37,7 +37,7 @@ std::vector<json> TableResources::templates() const {
 
 bool TableResources::owns(std::string_view uri) const { return uri.substr(0, kTableUriPrefix.size()) == kTableUriPrefix; }
 
-json TableResources::read(const std::string& uri) {
+json TableResources::read(const std::string& uri, const std::string&) {
   const auto names = parse_table_uri(uri);
   if (!names)
     throw ResourceNotFound("a table URI is fleetmcp://table/{schema}/{name}, each name percent-encoded, e.g. "

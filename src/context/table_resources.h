@@ -13,10 +13,10 @@ class TableResources : public ResourceProvider {
   TableResources(tools::ToolEnvironment& environment, std::chrono::milliseconds ttl)
       : environment_(environment), ttl_(ttl) {}
 
-  std::vector<nlohmann::json> list() override;
+  std::vector<nlohmann::json> list(const std::string& caller) override;
   std::vector<nlohmann::json> templates() const override;
   bool owns(std::string_view uri) const override;
-  nlohmann::json read(const std::string& uri) override;
+  nlohmann::json read(const std::string& uri, const std::string& caller) override;
   // Every caller of one server reads through the same database role.
   CacheHint cache_hint() const override { return {ttl_, false}; }
 

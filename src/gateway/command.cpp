@@ -15,6 +15,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "export/export_service.h"
 #include "gateway/child_pool.h"
 #include "gateway/http_server.h"
 #include "gateway/mcp_endpoint.h"
@@ -47,6 +48,14 @@ std::vector<std::string> child_environment(const Config& config) {
       {"MCP_STATEMENT_TIMEOUT", std::to_string(config.statement_timeout_s)},
       {"MCP_CONNECT_TIMEOUT", std::to_string(config.connect_timeout_s)},
       {"MCP_LOG_LEVEL", config.log_level},
+      // Every child writes exports where the gateway serves and sweeps them.
+      {"MCP_EXPORT_DIR", exports::export_directory(config)},
+      {"MCP_EXPORT_MAX_ROWS", std::to_string(config.export_max_rows)},
+      {"MCP_EXPORT_MAX_BYTES", std::to_string(config.export_max_bytes)},
+      {"MCP_EXPORT_TIMEOUT", std::to_string(config.export_timeout_s)},
+      {"MCP_EXPORT_TTL", std::to_string(config.export_ttl_s)},
+      {"MCP_EXPORT_QUOTA", std::to_string(config.export_quota_bytes)},
+      {"MCP_PUBLIC_URL", config.public_url},
   };
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -206,6 +215,9 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
   endpoint_options.require_token = !options.insecure_no_auth;
   endpoint_options.anonymous_caller = config.caller;
   endpoint_options.database_state = [&database] { return database.state(); };
+  // A partial file older than the longest export (and an hour) is a dead child's.
+  ExportDownloads downloads(exports::export_directory(config), config.export_timeout_s + 3600);
+  endpoint_options.downloads = &downloads;
 
   try {
     std::unique_ptr<McpEndpoint> endpoint;

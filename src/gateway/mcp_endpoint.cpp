@@ -103,7 +103,7 @@ std::string unnameable_caller(const json& params) {
 // `params` passed unnameable_caller().
 void set_caller(json& params, const std::string& caller) {
   json& meta = params["_meta"];
-  if (meta.is_null()) meta = json::object();
+  if (!meta.is_object()) meta = json::object();
   meta[mcp::meta_key::caller] = caller;
 }
 
@@ -121,7 +121,8 @@ void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
     health(channel);
     return;
   }
-  if (request.path != "/mcp" && request.path != "/") {
+  const bool download = options_.downloads != nullptr && ExportDownloads::handles(request.path);
+  if (request.path != "/mcp" && request.path != "/" && !download) {
     channel.send({404, {{"Content-Type", "text/plain"}}, "Not Found: the MCP endpoint is /mcp\n"});
     return;
   }
@@ -130,17 +131,14 @@ void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
     channel.send(json_response(403, rpc_error(nullptr, error_code::invalid_request, "Forbidden: " + why)));
     return;
   }
-  std::string caller = options_.anonymous_caller;
-  if (options_.require_token) {
-    const auto name = tokens_.authenticate(bearer_token(request));
-    if (!name) {
-      channel.send(json_response(401, rpc_error(nullptr, error_code::invalid_request, "Unauthorized: a valid Bearer token is required"),
-                                 {{"WWW-Authenticate", "Bearer realm=\"fleetmcp\""}}));
-      return;
-    }
-    caller = *name;
-  }
+  const auto authenticated = authenticate(request, channel);
+  if (!authenticated) return;
+  const std::string& caller = *authenticated;
   channel.set_caller(caller);
+  if (download) {
+    options_.downloads->serve(request, channel, caller);
+    return;
+  }
   if (request.method != "POST") {
     // No server-initiated stream and no sessions to delete, in either era.
     channel.send({405, {{"Allow", "POST"}}, {}});
@@ -233,7 +231,11 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
 
   json forwarded = {{"jsonrpc", "2.0"}, {"id", rpc.id}, {"method", rpc.method}};
   if (!rpc.params.is_null()) forwarded["params"] = rpc.params;
-  if (rpc.method == "tools/call") set_caller(forwarded["params"], caller);
+  // Every request names its caller, not only tools/call: what a child shows
+  // one analyst alone (their exports, through resources/*) must never follow
+  // a caller the client wrote into _meta itself.
+  // (An array of params names nobody, so the child takes its default caller.)
+  if (rpc.params.is_object() || rpc.params.is_null()) set_caller(forwarded["params"], caller);
 
   // SSE only for a client that cannot take JSON; then progress can flow too.
   const bool streaming = !wants_json;
@@ -277,6 +279,14 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
   }
   if (streaming) send_event_text(response);
   else channel.send({status, json_type, std::move(response)});
+}
+
+std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request, ResponseChannel& channel) {
+  if (!options_.require_token) return options_.anonymous_caller;
+  if (auto name = tokens_.authenticate(bearer_token(request))) return name;
+  channel.send(json_response(401, rpc_error(nullptr, error_code::invalid_request, "Unauthorized: a valid Bearer token is required"),
+                             {{"WWW-Authenticate", "Bearer realm=\"fleetmcp\""}}));
+  return std::nullopt;
 }
 
 void McpEndpoint::health(ResponseChannel& channel) {

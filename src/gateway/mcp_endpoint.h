@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/child_pool.h"
+#include "gateway/export_downloads.h"
 #include "gateway/http_server.h"
 #include "gateway/origin_policy.h"
 #include "gateway/tokens.h"
@@ -22,6 +23,8 @@ struct EndpointOptions {
   std::string anonymous_caller;
   // {"configured":…,"reachable":…}: the database as /healthz reports it.
   std::function<nlohmann::json()> database_state;
+  // GET /exports/<id> (the export tool's files); null: no such route.
+  ExportDownloads* downloads = nullptr;
 };
 
 class McpEndpoint {
@@ -32,6 +35,8 @@ class McpEndpoint {
 
  private:
   void health(ResponseChannel& channel);
+  // The caller a request's credentials name; nullopt after answering 401.
+  std::optional<std::string> authenticate(const HttpRequest& request, ResponseChannel& channel);
   void mcp_post(const HttpRequest& request, ResponseChannel& channel, const std::string& caller);
 
   EndpointOptions options_;

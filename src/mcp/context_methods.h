@@ -3,6 +3,7 @@
 // knows no database and its fuzz target links without one.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +27,10 @@ class ContextMethods {
 
   // The result of `method`, without resultType and _meta (the dispatcher
   // adds them). Throws RpcException with a message the model can act on.
-  virtual nlohmann::json answer(std::string_view method, const nlohmann::json& params, Era era) const = 0;
+  // `caller`: the analyst asking (the gateway names them per request), for
+  // what only its owner may see (exports).
+  virtual nlohmann::json answer(std::string_view method, const nlohmann::json& params, Era era,
+                                const std::string& caller) const = 0;
 };
 
 }  // namespace fleetmcp::mcp

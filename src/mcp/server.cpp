@@ -137,7 +137,7 @@ Routed Server::route_request(const Request& request) {
   if (request.method == "tools/call") return prepare_call(request, era);
   if (const auto kind = context_ ? context_->kind_of(request.method) : ContextMethods::Kind::not_ours;
       kind != ContextMethods::Kind::not_ours) {
-    if (kind == ContextMethods::Kind::quick) return reply(context_->answer(request.method, request.params, era));
+    if (kind == ContextMethods::Kind::quick) return reply(context_->answer(request.method, request.params, era, caller_of(request.params)));
     return PreparedCall{request.id, nullptr, object_or_empty(request.params), caller_of(request.params), nullptr, era,
                         false, request.method};
   }
@@ -268,6 +268,7 @@ std::string Server::answer_line(const PreparedCall& call, tools::CallContext& co
   tools::ToolResult answer = run_tool(*call.tool, call.arguments, context);
   json result = tool_result("", answer.is_error);
   for (auto& more : answer.more_text) result["content"].push_back({{"type", "text"}, {"text", std::move(more)}});
+  for (auto& block : answer.more_content) result["content"].push_back(std::move(block));
   if (!answer.structured_content.is_null()) result["structuredContent"] = std::move(answer.structured_content);
   json envelope = result_response(call.id, complete(std::move(result), call.era));
   if (stream != nullptr && stream->started()) {
@@ -290,7 +291,7 @@ std::string Server::answer_line(const PreparedCall& call, tools::CallContext& co
 std::string Server::answer_context_call(const PreparedCall& call) const {
   json response;
   try {
-    response = result_response(call.id, complete(context_->answer(call.method, call.arguments, call.era), call.era));
+    response = result_response(call.id, complete(context_->answer(call.method, call.arguments, call.era, call.caller), call.era));
   } catch (const RpcException& error) {
     response = error_response(call.id, error.error());
   } catch (const std::exception& error) {

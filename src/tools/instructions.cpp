@@ -47,7 +47,9 @@ std::string server_instructions(const Config& config) {
          "How to work: list_schemas → list_tables(schema) → describe_table(schema, table) (columns, types, keys, "
          "indexes) → query(sql). list_functions shows callable reporting functions; sample_table shows a few rows. "
          "To show a result as a chart, call chart with the same sql and a mark (bar, line, area, scatter, map) "
-         "with x and y, or a Vega-Lite spec.\n"
+         "with x and y, or a Vega-Lite spec. When the user wants the rows themselves as a file (CSV, JSON Lines), "
+         "call export with the sql: it writes every row past query's caps and answers with the file's path or "
+         "download link; do not page through rows with query for that.\n"
          "Writing good queries: prefer the reporting views over raw telemetry; always qualify names with the "
          "schema; filter large tables (tracksolid.positions) on their time column and indexed keys; aggregate in "
          "SQL instead of fetching many rows; use LIMIT. A query returns at most " +

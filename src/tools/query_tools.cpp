@@ -61,31 +61,49 @@ ToolResult run_guarded(ToolEnvironment& env, db::QueryRequest request, CallConte
     answer.audit_facts = std::move(facts);
     return answer;
   } catch (const plan_guard::PlanRefused& refused) {
-    const std::string reason = with_hypertable_names(env, refused.what());
-    ToolResult answer = ToolResult::error("Query refused: " + reason);
-    facts["refused"] = reason;
-    answer.audit_facts = std::move(facts);
-    return answer;
+    return refused_plan_answer(env, refused, std::move(facts));
   } catch (const pqxx::sql_error& failure) {
-    db::ErrorReport report =
-        db::make_error_report(failure, request.wrap,
-                              env.advice_inputs(request.timeout_s), request.statement);
-    std::string text = report.to_text();
-    if (report.sqlstate == "42501") {
-      std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));
-      if (!hidden.empty()) text += "\n" + hidden;
-    }
-    if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, request.statement);
-        !meant.empty())
-      text += "\n" + meant;
-    ToolResult answer = ToolResult::error(text);
-    facts["sqlstate"] = report.sqlstate;
-    answer.audit_facts = std::move(facts);
-    return answer;
+    return failed_statement_answer(env, failure, request, std::move(facts));
   }
 }
 
 }  // namespace
+
+std::optional<ToolResult> refuse_unguarded(const std::string& sql, sql::Verdict& verdict, json& facts) {
+  side_effects::refuse_side_effects(verdict, sql);
+  if (verdict.allowed) return std::nullopt;
+  ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason + "\n" +
+                                         db::caret_context(sql, verdict.error_offset));
+  facts["refused"] = verdict.reason;
+  refusal.audit_facts = std::move(facts);
+  return refusal;
+}
+
+ToolResult refused_plan_answer(ToolEnvironment& env, const plan_guard::PlanRefused& refused, json facts) {
+  const std::string reason = with_hypertable_names(env, refused.what());
+  ToolResult answer = ToolResult::error("Query refused: " + reason);
+  facts["refused"] = reason;
+  answer.audit_facts = std::move(facts);
+  return answer;
+}
+
+ToolResult failed_statement_answer(ToolEnvironment& env, const pqxx::sql_error& failure,
+                                   const db::QueryRequest& request, json facts) {
+  db::ErrorReport report =
+      db::make_error_report(failure, request.wrap, env.advice_inputs(request.timeout_s), request.statement);
+  std::string text = report.to_text();
+  if (report.sqlstate == "42501") {
+    std::string hidden = hidden_columns_advice(env, relation_denied_in(report.message));
+    if (!hidden.empty()) text += "\n" + hidden;
+  }
+  if (std::string meant = missing_relation_advice(env, report.sqlstate, report.message, request.statement);
+      !meant.empty())
+    text += "\n" + meant;
+  ToolResult answer = ToolResult::error(text);
+  facts["sqlstate"] = report.sqlstate;
+  answer.audit_facts = std::move(facts);
+  return answer;
+}
 
 ToolResult run_read_only_query(ToolEnvironment& env, const json& arguments, CallContext& context) {
   const std::string sql = required_string(arguments, "sql");
@@ -104,14 +122,7 @@ ToolResult run_read_only_query(ToolEnvironment& env, const json& arguments, Call
     return run_guarded(env, std::move(request), context, std::move(facts));
   }
   sql::Verdict verdict = sql::classify(sql);
-  side_effects::refuse_side_effects(verdict, sql);
-  if (!verdict.allowed) {
-    ToolResult refusal = ToolResult::error("Query refused: " + verdict.reason + "\n" +
-                                           db::caret_context(sql, verdict.error_offset));
-    facts["refused"] = verdict.reason;
-    refusal.audit_facts = std::move(facts);
-    return refusal;
-  }
+  if (auto refusal = refuse_unguarded(sql, verdict, facts)) return std::move(*refusal);
   request.statement = verdict.statement;
   request.wrap = verdict.kind != sql::StatementKind::Explain;
   std::optional<plan_guard::PlanLimits> runaway;

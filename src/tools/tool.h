@@ -43,6 +43,8 @@ struct ToolResult {
   nlohmann::json structured_content;
   // Text blocks after `text`, e.g. the data for a client that renders no view.
   std::vector<std::string> more_text;
+  // Content blocks after those, e.g. a resource_link to a file an export wrote.
+  std::vector<nlohmann::json> more_content;
 
   ToolResult(std::string text_, bool is_error_ = false) : text(std::move(text_)), is_error(is_error_) {}
 

@@ -7,6 +7,7 @@
 
 #include "logging.h"
 #include "apps/chart_tool.h"
+#include "export/export_tool.h"
 #include "db/error_report.h"
 #include "db/query_runner.h"
 #include "tools/argument_names.h"
@@ -70,12 +71,13 @@ Tool audited(Tool tool, ToolEnvironment& env) {
 
 }  // namespace
 
-ToolRegistry make_toolbox(ToolEnvironment& env) {
+ToolRegistry make_toolbox(ToolEnvironment& env, exports::ExportService* exports) {
   ToolRegistry plain;
   add_catalog_tools(plain, env);
   add_query_tools(plain, env);
   add_explain_tool(plain, env);
   apps::add_chart_tool(plain, env);
+  if (exports != nullptr) exports::add_export_tool(plain, env, *exports);
   ToolRegistry registry;
   for (const Tool& tool : plain.all()) registry.add(audited(tool, env));
   return registry;

@@ -31,7 +31,7 @@ struct Context {
   }
 
   json answer(const char* method, const json& params, mcp::Era era = mcp::Era::modern) {
-    return methods.answer(method, params, era);
+    return methods.answer(method, params, era, "amina");
   }
   mcp::RpcError refusal(const char* method, const json& params, mcp::Era era = mcp::Era::modern) {
     try {

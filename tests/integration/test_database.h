@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "db/session.h"
+#include "export/export_service.h"
 #include "tools/toolbox.h"
 
 namespace fleetmcp::testing {
@@ -33,6 +34,7 @@ struct Toolbox {
   Config config;
   std::unique_ptr<db::Session> session;
   std::unique_ptr<tools::ToolEnvironment> environment;
+  std::unique_ptr<exports::ExportService> exports;
   tools::ToolRegistry registry;
 
   // `database_url`: another DSN for the same database (default DATABASE_URL).
@@ -42,7 +44,8 @@ struct Toolbox {
     session = std::make_unique<db::Session>(config.database_url,
                                             db::SessionDefaults{config.statement_timeout_s, 5, "fleetmcp-test", config.time_zone});
     environment = std::make_unique<tools::ToolEnvironment>(config, *session);
-    registry = tools::make_toolbox(*environment);
+    exports = std::make_unique<exports::ExportService>(config);
+    registry = tools::make_toolbox(*environment, exports.get());
   }
 
   // client_renders_apps: as for a client that declared the MCP Apps extension.

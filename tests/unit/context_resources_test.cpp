@@ -14,14 +14,14 @@ namespace {
 class NumberedResources : public ResourceProvider {
  public:
   explicit NumberedResources(int count, bool per_caller = false) : count_(count), per_caller_(per_caller) {}
-  std::vector<json> list() override {
+  std::vector<json> list(const std::string&) override {
     std::vector<json> items;
     for (int i = 0; i < count_; ++i) items.push_back({{"uri", "test://n/" + std::to_string(i)}, {"name", std::to_string(i)}});
     return items;
   }
   std::vector<json> templates() const override { return {{{"uriTemplate", "test://n/{i}"}, {"name", "n"}}}; }
   bool owns(std::string_view uri) const override { return uri.rfind("test://n/", 0) == 0; }
-  json read(const std::string& uri) override {
+  json read(const std::string& uri, const std::string&) override {
     if (uri == "test://n/missing") throw ResourceNotFound("no such number");
     return json::array({{{"uri", uri}, {"text", "content"}}});
   }
@@ -41,26 +41,26 @@ TEST_CASE("a long list comes in pages that the nextCursor chains") {
   std::string cursor;
   int pages = 0;
   do {
-    ListPage page = registry.list(cursor);
+    ListPage page = registry.list(cursor, "amina");
     seen += page.items.size();
     cursor = page.next_cursor;
     ++pages;
   } while (!cursor.empty());
   CHECK(seen == 250);
   CHECK(pages == 3);
-  CHECK_THROWS_AS(registry.list("offset:x"), std::invalid_argument);
-  CHECK_THROWS_AS(registry.list("42"), std::invalid_argument);
-  CHECK(registry.list("offset:999").items.empty());
+  CHECK_THROWS_AS(registry.list("offset:x", "amina"), std::invalid_argument);
+  CHECK_THROWS_AS(registry.list("42", "amina"), std::invalid_argument);
+  CHECK(registry.list("offset:999", "amina").items.empty());
 }
 
 TEST_CASE("reads go to the provider that owns the URI, and the strictest hint wins for lists") {
   ResourceRegistry registry;
   registry.add(std::make_unique<NumberedResources>(2));
   registry.add(std::make_unique<NumberedResources>(0, true));
-  auto [contents, hint] = registry.read("test://n/1");
+  auto [contents, hint] = registry.read("test://n/1", "amina");
   CHECK(contents[0]["text"] == "content");
-  CHECK_THROWS_AS(registry.read("other://x"), ResourceNotFound);
-  CHECK_THROWS_AS(registry.read("test://n/missing"), ResourceNotFound);
+  CHECK_THROWS_AS(registry.read("other://x", "amina"), ResourceNotFound);
+  CHECK_THROWS_AS(registry.read("test://n/missing", "amina"), ResourceNotFound);
   const CacheHint listed = registry.templates().hint;
   CHECK(listed.per_caller);
   CHECK(listed.ttl == std::chrono::milliseconds(1000));
