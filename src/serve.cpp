@@ -71,7 +71,7 @@ int serve_stdio(const Config& config, bool trusted_gateway_child) {
   context::ResourceRegistry resources;
   resources.add(std::make_unique<apps::AppViewResources>(info.list_ttl));
   resources.add(std::make_unique<context::TableResources>(environment, info.list_ttl));
-  resources.add(std::make_unique<exports::ExportResources>(export_service));
+  resources.add(std::make_unique<exports::ExportResources>(export_service, info.list_ttl));
   context::ContextService context_methods{environment, resources, info.list_ttl,
                                           [&role_guard] { return role_guard.refusal(); }};
   mcp::Server server{info, registry, mcp::CallerPolicy{config.caller, trusted_gateway_child},

@@ -11,18 +11,20 @@ namespace fleetmcp::exports {
 
 class ExportResources : public context::ResourceProvider {
  public:
-  explicit ExportResources(ExportService& service) : service_(service) {}
+  // ttl: how long a client may keep a list or a read. A file never changes,
+  // and a new export needs no fresh list: its answer carries its resource_link.
+  ExportResources(ExportService& service, std::chrono::milliseconds ttl) : service_(service), ttl_(ttl) {}
 
   std::vector<nlohmann::json> list(const std::string& caller) override;
   std::vector<nlohmann::json> templates() const override;
   bool owns(std::string_view uri) const override { return uri.rfind(kExportUriPrefix, 0) == 0; }
   nlohmann::json read(const std::string& uri, const std::string& caller) override;
-  // A new export appears at once in its answer's resource_link; lists may
-  // lag by these seconds. Private: each analyst sees their own.
-  context::CacheHint cache_hint() const override { return {std::chrono::seconds(10), true}; }
+  // Private: each analyst sees their own (and so a list holding them is private too).
+  context::CacheHint cache_hint() const override { return {ttl_, true}; }
 
  private:
   ExportService& service_;
+  std::chrono::milliseconds ttl_;
 };
 
 }  // namespace fleetmcp::exports

@@ -53,7 +53,8 @@ export function describeContextContract({ era, transport, connect }) {
       assert.ok(uris.includes('fleetmcp://table/tickets/inc_open_sla'));
       assert.ok(!uris.some((uri) => uri.includes('infrastructure')), uris.join(', '));
       const { resourceTemplates } = await session.client.listResourceTemplates();
-      assert.deepEqual(resourceTemplates.map((template) => template.uriTemplate), [TEMPLATE]);
+      // Tables, then the analyst's own export files (tests/e2e/export.test.mjs).
+      assert.deepEqual(resourceTemplates.map((template) => template.uriTemplate), [TEMPLATE, 'fleetmcp://exports/{id}']);
     });
 
     it('reads a table resource as Markdown and JSON', async () => {

@@ -230,7 +230,7 @@ TEST_CASE("exports are resources of their owner only; a small one reads back who
   ExportDir dir;
   Toolbox box{export_config(dir)};
   const json answer = box.data("export", {{"sql", "SELECT plate FROM tracksolid.devices ORDER BY plate LIMIT 5"}});
-  fleetmcp::exports::ExportResources resources{*box.exports};
+  fleetmcp::exports::ExportResources resources{*box.exports, std::chrono::minutes(5)};
   const auto listed = resources.list("integration");
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["uri"] == answer["resource_uri"]);
