@@ -2,10 +2,7 @@
 # Writes the Export section of docs/BENCHMARKS.md (between the bench:export
 # markers) from bench/export_results.json, or prints it when the document
 # has no such markers.
-import argparse
-import json
-import re
-import sys
+from doc_section import write_section
 
 BEGIN, END = "<!-- bench:export:begin -->", "<!-- bench:export:end -->"
 TARGET = 1.3  # issue 13: at most 1.3 × psql --csv
@@ -39,22 +36,7 @@ Target ≤ {TARGET}× psql --csv: fleetmcp export {ratio:.2f}× ({verdict}).
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("results")
-    parser.add_argument("--doc", help="docs/BENCHMARKS.md; only the bench:export section is replaced")
-    args = parser.parse_args()
-    with open(args.results) as source:
-        text_of_section = section(json.load(source))
-    if args.doc:
-        with open(args.doc) as doc:
-            text = doc.read()
-        if BEGIN in text and END in text:
-            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: text_of_section, text, flags=re.S)
-            with open(args.doc, "w") as doc:
-                doc.write(text)
-            return
-        print(f"{args.doc} has no {BEGIN} … {END} section: printed instead", file=sys.stderr)
-    print(text_of_section)
+    write_section(BEGIN, END, section)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,7 @@
 # Turns bench/gateway_load.py's gateway_results.json into the tables of the
 # Gateway section of docs/BENCHMARKS.md (between the bench:gateway markers),
 # or prints them when the document has no such markers.
-import argparse
-import json
-import re
-import sys
+from doc_section import write_section
 
 BEGIN, END = "<!-- bench:gateway:begin -->", "<!-- bench:gateway:end -->"
 TARGET_ADDED_P50_MS = 1.0  # the gateway's issue: ≤ 1 ms added at p50
@@ -101,22 +98,7 @@ stickiness), against one gateway, with the same 64 clients on one machine.
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("results")
-    parser.add_argument("--doc", help="docs/BENCHMARKS.md; only the bench:gateway section is replaced")
-    args = parser.parse_args()
-    with open(args.results) as source:
-        text_of_section = section(json.load(source))
-    if args.doc:
-        with open(args.doc) as doc:
-            text = doc.read()
-        if BEGIN in text and END in text:
-            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: text_of_section, text, flags=re.S)
-            with open(args.doc, "w") as doc:
-                doc.write(text)
-            return
-        print(f"{args.doc} has no {BEGIN} … {END} section: printed instead", file=sys.stderr)
-    print(text_of_section)
+    write_section(BEGIN, END, section)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,21 @@ std::optional<std::string> read_small_file(int directory_fd, const std::string& 
   return text;
 }
 
+// Calls `visit` with each name in the directory (its own handle: readdir
+// moves the position of the one it reads).
+template <typename Visit>
+void for_each_name(int directory_fd, Visit visit) {
+  const int listing_fd = openat(directory_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (listing_fd < 0) return;
+  DIR* listing = fdopendir(listing_fd);
+  if (listing == nullptr) {
+    close(listing_fd);
+    return;
+  }
+  while (const dirent* entry = readdir(listing)) visit(std::string_view(entry->d_name));
+  closedir(listing);
+}
+
 bool expired(const ExportRecord& record, std::time_t now) { return record.expires != 0 && record.expires <= now; }
 
 }  // namespace
@@ -153,24 +168,15 @@ void ExportStore::save(const ExportRecord& record) const {
 
 std::vector<ExportRecord> ExportStore::all_records() const {
   std::vector<ExportRecord> records;
-  const int listing_fd = openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (listing_fd < 0) return records;
-  DIR* listing = fdopendir(listing_fd);
-  if (listing == nullptr) {
-    close(listing_fd);
-    return records;
-  }
-  while (const dirent* entry = readdir(listing)) {
-    const std::string_view name = entry->d_name;
+  for_each_name(fd_, [&](std::string_view name) {
     if (name.size() != kIdLength + 5 || name.substr(kIdLength) != ".json" || !is_export_id(name.substr(0, kIdLength)))
-      continue;
+      return;
     const auto text = read_small_file(fd_, std::string(name));
-    if (!text) continue;
+    if (!text) return;
     const json value = json::parse(*text, nullptr, false);
     if (auto record = ExportRecord::from_json(value); record && record->id == name.substr(0, kIdLength))
       records.push_back(std::move(*record));
-  }
-  closedir(listing);
+  });
   return records;
 }
 
@@ -212,23 +218,15 @@ std::size_t ExportStore::sweep(std::time_t now, std::int64_t stale_partial_s) co
   }
   // Partial files of writers that died (a killed child): ours are named
   // .<id>.<ext>.partial and nothing else in here starts with a dot.
-  const int listing_fd = openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (listing_fd < 0) return removed;
-  DIR* listing = fdopendir(listing_fd);
-  if (listing == nullptr) {
-    close(listing_fd);
-    return removed;
-  }
-  while (const dirent* entry = readdir(listing)) {
-    const std::string_view name = entry->d_name;
-    if (name.size() < 10 || name.front() != '.' || name.substr(name.size() - 8) != ".partial" ||
+  for_each_name(fd_, [&](std::string_view name) {
+    if (name.size() < kIdLength + 10 || name.front() != '.' || name.substr(name.size() - 8) != ".partial" ||
         !is_export_id(name.substr(1, kIdLength)))
-      continue;
+      return;
+    const std::string entry(name);
     struct stat info{};
-    if (fstatat(fd_, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && now - info.st_mtime > stale_partial_s)
-      unlinkat(fd_, entry->d_name, 0);
-  }
-  closedir(listing);
+    if (fstatat(fd_, entry.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 && now - info.st_mtime > stale_partial_s)
+      unlinkat(fd_, entry.c_str(), 0);
+  });
   return removed;
 }
 
