@@ -243,8 +243,8 @@ json ContextService::complete(const json& params) const {
   } else if (type == "ref/resource") {
     const std::string uri = string_member(*ref, "params.ref", "uri");
     if (uri != kTableUriTemplate)
-      refuse("params.ref.uri: no resource template '" + uri.substr(0, 100) + "'; the template is " +
-             std::string(kTableUriTemplate));
+      refuse("params.ref.uri: no completions for '" + uri.substr(0, 100) + "'; they are offered for " +
+             std::string(kTableUriTemplate) + " (export ids come from the export tool's answer or resources/list)");
     if (argument_name != "schema" && argument_name != "name")
       refuse("params.argument.name: the template's variables are schema and name");
     std::string schema;

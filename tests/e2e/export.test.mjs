@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { connectLegacyClient, connectModernClient } from './clients.mjs';
 import { connectLegacyHttp, connectModernHttp, newToken, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl, resultData, serverEnvironment } from './lib.mjs';
+import { demoDatabaseUrl, resultData, serverEnvironment, until } from './lib.mjs';
 
 const ZONE = 'Africa/Nairobi';
 const POSITIONS = 'SELECT * FROM tracksolid.positions ORDER BY device_id, ts LIMIT 20000';
@@ -88,6 +88,22 @@ describe('export over stdio', () => {
     assert.equal(entry.mimeType, 'application/jsonl');
     const read = await modern.client.readResource({ uri: answer.resource_uri });
     assert.equal(read.contents[0].text, readFileSync(answer.path, 'utf8'));
+  });
+
+  it('a cancelled export stops and leaves no file, not even a partial one', async () => {
+    const before = readdirSync(exportDir);
+    const controller = new AbortController();
+    const call = legacy.client.callTool(
+      { name: 'export', arguments: { sql: "SELECT g, repeat('z', 200) AS pad FROM generate_series(1, 5000000) g" } },
+      undefined,
+      { signal: controller.signal, onprogress: () => controller.abort('enough'), timeout: 120_000 },
+    );
+    await assert.rejects(call);
+    await until(() => readdirSync(exportDir).length === before.length, 'the partial file to be removed');
+    assert.deepEqual(readdirSync(exportDir).sort(), before.sort());
+    const audit = () => legacy.stderr.auditRecords().filter((record) => record.tool === 'export');
+    await until(() => audit().length === 2, 'the cancelled export\'s audit line');
+    assert.match(audit()[1].error ?? audit()[1].sqlstate ?? '', /cancel|57014/i);
   });
 
   it('a write is refused and leaves no file', async () => {

@@ -124,7 +124,8 @@ TEST_CASE_FIXTURE(Fixture, "completion/complete refuses hostile values before an
         "params.ref.type: expected ref/prompt or ref/resource");
   CHECK(error(request(3, "completion/complete",
                       {{"ref", {{"type", "ref/resource"}, {"uri", "file:///{x}"}}}, {"argument", {{"name", "x"}, {"value", ""}}}}))["message"] ==
-        "params.ref.uri: no resource template 'file:///{x}'; the template is fleetmcp://table/{schema}/{name}");
+        "params.ref.uri: no completions for 'file:///{x}'; they are offered for fleetmcp://table/{schema}/{name} "
+        "(export ids come from the export tool's answer or resources/list)");
 }
 
 TEST_CASE_FIXTURE(Fixture, "completion of a free value (a date) needs no database and offers nothing") {
