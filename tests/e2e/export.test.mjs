@@ -180,3 +180,37 @@ describe('export through the gateway', () => {
     await assert.rejects(alice.readResource({ uri: answer.resource_uri }), /download it with your Bearer token/);
   });
 });
+
+describe('export files expire on the gateway', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetmcp-e2e-gw-expiry-'));
+  const exportDir = join(dir, 'exports');
+  const token = newToken();
+  let gateway;
+  let client;
+  before(async () => {
+    gateway = await startGateway({
+      args: ['--pool-max', '1'],
+      env: { DATABASE_URL: demoDatabaseUrl(), MCP_AUTH_TOKENS: `amina:${token}`, MCP_EXPORT_DIR: exportDir,
+             MCP_EXPORT_TTL: '1', MCP_PUBLIC_URL: 'https://fleetmcp.example.com' },
+    });
+    client = (await connectLegacyHttp(gateway.url, token)).client;
+  });
+  after(async () => {
+    await client?.close();
+    await gateway?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('past MCP_EXPORT_TTL a file is no longer served, and the next export deletes it', async () => {
+    const first = resultData(await client.callTool({ name: 'export', arguments: { sql: 'SELECT 1 AS one' } }));
+    assert.equal(first.download_url, `https://fleetmcp.example.com/exports/${first.export_id}`);
+    const url = gateway.base + first.download_path;
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    assert.equal(await (await fetch(url, auth)).text(), 'one\n1\n');
+    assert.ok(readdirSync(exportDir).includes(`${first.export_id}.csv`));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    assert.equal((await fetch(url, auth)).status, 404);
+    const second = resultData(await client.callTool({ name: 'export', arguments: { sql: 'SELECT 2 AS two' } }));
+    assert.deepEqual(readdirSync(exportDir).sort(), [`${second.export_id}.csv`, `${second.export_id}.json`].sort());
+  });
+});
