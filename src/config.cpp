@@ -156,7 +156,7 @@ void add_config_flags(CLI::App& app, Config& config) {
                  "Gateway: seconds an export file is kept before it is deleted (env MCP_EXPORT_TTL; default 86400)")
       ->check(CLI::PositiveNumber);
   app.add_option("--export-quota", config.export_quota_bytes,
-                 "Gateway: bytes of unexpired export files one analyst may hold (env MCP_EXPORT_QUOTA; default 10 GiB)")
+                 "Bytes of (unexpired) export files one analyst may hold (env MCP_EXPORT_QUOTA; default 10 GiB)")
       ->check(CLI::PositiveNumber);
   app.add_option("--public-url", config.public_url,
                  "Gateway: its base URL as clients reach it, e.g. https://fleetmcp.example.com, for download links "

@@ -43,7 +43,7 @@ struct Config {
   std::uint64_t export_max_bytes = 2ull << 30;  // MCP_EXPORT_MAX_BYTES: largest file (2 GiB)
   int export_timeout_s = 600;                // MCP_EXPORT_TIMEOUT: seconds an export's statement may run
   std::int64_t export_ttl_s = 86'400;        // MCP_EXPORT_TTL (gateway): seconds a file is kept; stdio keeps them
-  std::uint64_t export_quota_bytes = 10ull << 30;  // MCP_EXPORT_QUOTA (gateway): one analyst's files at once
+  std::uint64_t export_quota_bytes = 10ull << 30;  // MCP_EXPORT_QUOTA: one analyst's files at once (stdio too)
   std::string public_url;                    // MCP_PUBLIC_URL (gateway): https://host as clients reach it, for links
   // Set for a gateway's children (serve --trusted-gateway-child): exports
   // are the gateway's to serve, kept for export_ttl_s, within the quota.

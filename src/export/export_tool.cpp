@@ -45,12 +45,11 @@ ToolResult failed(std::string message, json facts) {
   return failure;
 }
 
-// The bytes this export may write: the file cap, and behind a gateway what
-// is left of the analyst's quota.
+// The bytes this export may write: the file cap, and what is left of the
+// analyst's quota. On stdio too: a model steered by what it read must not
+// fill the analyst's disk with one export after another.
 std::uint64_t byte_budget(ExportService& service, const std::string& caller, std::time_t now, std::uint64_t& used) {
   const Config& config = service.config();
-  used = 0;
-  if (!service.hosted()) return config.export_max_bytes;
   used = service.store().bytes_owned_by(caller, now);
   if (used >= config.export_quota_bytes) return 0;
   return std::min(config.export_max_bytes, config.export_quota_bytes - used);
@@ -131,12 +130,15 @@ ToolResult run(tools::ToolEnvironment& env, ExportService& service, const json& 
   } catch (const ExportStoreError& unusable) {
     return failed(std::string("Export failed: ") + unusable.what(), std::move(facts));
   }
-  if (request.max_bytes == 0)
-    return refused("Export refused: your exports on this gateway hold " + mebibytes(used) + " of your " +
-                       mebibytes(config.export_quota_bytes) +
-                       " quota (MCP_EXPORT_QUOTA). Download what you need; files are deleted " +
-                       std::to_string(config.export_ttl_s / 3600) + " h after they were made, then export again.",
+  if (request.max_bytes == 0) {
+    const std::string next_step =
+        service.hosted() ? "Download what you need; files are deleted " + std::to_string(config.export_ttl_s / 3600) +
+                               " h after they were made, then export again."
+                         : "Delete the files you no longer need from " + store->directory() + ", then export again.";
+    return refused("Export refused: your exports hold " + mebibytes(used) + " of your " +
+                       mebibytes(config.export_quota_bytes) + " quota (MCP_EXPORT_QUOTA). " + next_step,
                    std::move(facts));
+  }
 
   const std::size_t max_rows = request.max_rows;
   request.on_progress = [&context, max_rows](std::size_t rows, std::uint64_t bytes) {

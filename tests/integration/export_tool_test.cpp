@@ -277,3 +277,14 @@ TEST_CASE("behind a gateway an export expires and counts against its analyst's q
   other.caller = "brian";
   CHECK_FALSE(tool->handler(rows_of_x(1), other).is_error);
 }
+
+TEST_CASE("on stdio the quota holds too, and the refusal names the directory to clean up") {
+  ExportDir dir;
+  fleetmcp::Config config = export_config(dir);
+  config.export_quota_bytes = 1009;
+  Toolbox box{config};
+  CHECK(box.data("export", {{"sql", "SELECT 'x' FROM generate_series(1, 500)"}})["bytes"] == 1009);
+  const auto over = box.call("export", {{"sql", "SELECT 1"}});
+  CHECK(over.is_error);
+  CHECK(over.text.find("Delete the files you no longer need from " + dir.path.string()) != std::string::npos);
+}
