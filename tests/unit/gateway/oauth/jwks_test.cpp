@@ -35,7 +35,9 @@ TEST_CASE("RSA, P-256 and P-384 keys are read; others skipped with why") {
   REQUIRE(set.skipped.size() == 7);
   CHECK(set.skipped[0] == "kid enc-1: use enc (not a signing key)");
   CHECK(set.skipped[1] == "kid weak: RSA key of 1024 bits (at least 2048 needed)");
-  CHECK(set.skipped[2] == "kid bent: the public key fails OpenSSL's check");
+  // EVP_PKEY_fromdata refuses some points off the curve itself, the public check the rest.
+  CHECK(set.skipped[2].starts_with("kid bent: "));
+  CHECK(set.skipped[2].find("OpenSSL") != std::string::npos);
   CHECK(set.skipped[3] == "kid short: x and y must be 32 bytes each");
   CHECK(set.skipped[4] == "kid hmac: kty oct is not supported (RSA or EC only)");
   CHECK(set.skipped[5] == "key #9: kty OKP is not supported (RSA or EC only)");
