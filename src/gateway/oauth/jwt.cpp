@@ -3,6 +3,7 @@
 #include "gateway/oauth/jwt.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "gateway/oauth/base64url.h"
@@ -73,6 +74,22 @@ std::variant<std::monostate, JwtRefusal> check_times(const json& claims, const J
   return std::monostate{};
 }
 
+// RFC 9068 §2.1 names access tokens at+jwt; most providers still write JWT.
+// Any other typ (logout+jwt, dpop+jwt, secevent+jwt…) is a different token.
+bool access_token_type(const json& typ) {
+  if (!typ.is_string()) return false;
+  std::string text = typ.get<std::string>();
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text == "jwt" || text == "at+jwt" || text == "application/at+jwt";
+}
+
+// Keycloak marks its ID and refresh tokens in the claims; with the audience
+// set to a client ID (authentik, Entra) an ID token would otherwise pass.
+bool marked_not_access_token(const json& claims) {
+  const auto typ = claims.find("typ");
+  return typ != claims.end() && typ->is_string() && (*typ == "ID" || *typ == "Refresh" || *typ == "Logout");
+}
+
 }  // namespace
 
 bool looks_like_jwt(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
@@ -107,6 +124,8 @@ std::variant<DecodedJwt, JwtRefusal> decode_jwt(std::string_view token, const Jw
   jwt.alg = alg->get<std::string>();
   if (find_jws_algorithm(jwt.alg) == nullptr)
     return invalid("alg " + sanitised_caller(jwt.alg) + " is not accepted (only " + supported_jws_algorithms() + ")");
+  if (const auto typ = jwt.header.find("typ"); typ != jwt.header.end() && !access_token_type(*typ))
+    return invalid("the JWT's typ is not that of an access token (JWT or at+jwt)");
   // RFC 7515 §4.1.11: an extension we do not understand must not be ignored.
   if (jwt.header.contains("crit")) return invalid("the JWT header has crit extensions, which are not supported");
   if (const auto kid = jwt.header.find("kid"); kid != jwt.header.end()) {
@@ -132,6 +151,7 @@ std::variant<JwtIdentity, JwtRefusal> verify_jwt(const DecodedJwt& token, const 
     return invalid("the signature does not verify");
 
   const json& claims = token.claims;
+  if (marked_not_access_token(claims)) return invalid("the token is an ID or refresh token, not an access token");
   const auto iss = claims.find("iss");
   if (iss == claims.end() || !iss->is_string() || iss->get<std::string>() != policy.issuer)
     return invalid("the token's issuer is not " + policy.issuer);

@@ -122,6 +122,18 @@ TEST_CASE("alg none, HS256 keyed with the public key and an alg of the other key
             .starts_with("invalid_token: the JWT header has crit"));
 }
 
+TEST_CASE("only access tokens: typ JWT or at+jwt, and no ID or refresh token marked as such") {
+  CHECK(verdict(jwt(issuer().rsa, {{"alg", "RS256"}, {"kid", "rsa-1"}, {"typ", "JWT"}}, claims())) == "amina");
+  CHECK(verdict(jwt(issuer().rsa, {{"alg", "RS256"}, {"kid", "rsa-1"}}, claims())) == "amina");
+  CHECK(verdict(jwt(issuer().rsa, {{"alg", "RS256"}, {"kid", "rsa-1"}, {"typ", "logout+jwt"}}, claims())) ==
+        "invalid_token: the JWT's typ is not that of an access token (JWT or at+jwt)");
+  json id_token = claims();
+  id_token["typ"] = "ID";
+  CHECK(verdict(rs256(id_token)) == "invalid_token: the token is an ID or refresh token, not an access token");
+  id_token["typ"] = "Bearer";  // Keycloak's access tokens
+  CHECK(verdict(rs256(id_token)) == "amina");
+}
+
 TEST_CASE("a key pinned to one alg refuses the others") {
   JwtPolicy rules = policy();
   const JwkSet pinned = parse_jwks(json{{"keys", {jwk_of(issuer().rsa, "rsa-1", "RS256")}}});
