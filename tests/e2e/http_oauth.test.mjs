@@ -103,8 +103,8 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     }
   });
 
-  it('runs the whole MCP OAuth flow with the SDK: discovery, registration, PKCE, token, query', async () => {
-    const provider = new MemoryOAuthProvider();
+  // The SDK's flow from a first 401 to a token; returns the token's header and claims.
+  async function signIn(provider) {
     const first = new StreamableHTTPClientTransport(new URL(gateway.url), { authProvider: provider });
     await assert.rejects(new Client(CLIENT_INFO).connect(first), UnauthorizedError);
     assert.ok(provider.clientInformation()?.client_id, 'dynamic client registration gave a client_id');
@@ -113,27 +113,47 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     assert.equal(authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
     assert.equal(authorizationUrl.searchParams.get('resource'), gateway.url);
     assert.equal(authorizationUrl.searchParams.get('scope'), SCOPE);
+    await first.finishAuth(await oidc.authorize(authorizationUrl, provider.redirectUrl));
+    const [header, payload] = provider.tokens().access_token.split('.')
+      .slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    assert.equal(payload.aud, gateway.url);
+    assert.equal(payload.iss, oidc.issuer);
+    return { header, payload };
+  }
 
-    const code = await oidc.authorize(authorizationUrl, provider.redirectUrl);
-    await first.finishAuth(code);
-    const accessToken = provider.tokens().access_token;
-    const [, payload] = accessToken.split('.');
-    const tokenClaims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    assert.equal(tokenClaims.aud, gateway.url);
-    assert.equal(tokenClaims.iss, oidc.issuer);
-
+  // A query through a client signed in with `provider`; returns its audit line.
+  async function auditedQuery(provider, probe) {
     const client = new Client(CLIENT_INFO);
     await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url), { authProvider: provider }));
-    const result = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 41 + 1 AS oauth_probe' } });
+    const result = await client.callTool({ name: 'query', arguments: { sql: `SELECT 41 + 1 AS ${probe}` } });
     assert.notEqual(result.isError, true, JSON.stringify(result));
     assert.equal(resultData(result).rows[0][0], 42);
     await client.close();
+    const audited = () => gateway.process.stderr.auditRecords().find((record) => record.sql?.includes(probe));
+    await until(() => audited() !== undefined, 'the audit line');
+    return audited();
+  }
 
-    await until(() => gateway.process.stderr.auditRecords().some((record) => record.sql?.includes('oauth_probe')),
-      'the audit line');
-    const audit = gateway.process.stderr.auditRecords().find((record) => record.sql?.includes('oauth_probe'));
+  it('runs the whole MCP OAuth flow with the SDK: discovery, registration, PKCE, token, query', async () => {
+    const provider = new MemoryOAuthProvider();
+    const { header } = await signIn(provider);
+    assert.equal(header.alg, 'RS256');
+    const audit = await auditedQuery(provider, 'oauth_probe');
     assert.equal(audit.caller, TEST_USER.preferred_username);
     assert.ok(accessRecords(gateway).some((line) => line.caller === TEST_USER.preferred_username && line.status === 200));
+  });
+
+  it('runs the flow again with ES256 access tokens from the provider', async () => {
+    oidc.signAccessTokensWith('ES256');
+    try {
+      const provider = new MemoryOAuthProvider();
+      const { header } = await signIn(provider);
+      assert.equal(header.alg, 'ES256');
+      assert.equal(header.kid, 'ec-1');
+      assert.equal((await auditedQuery(provider, 'oauth_es256_probe')).caller, TEST_USER.preferred_username);
+    } finally {
+      oidc.signAccessTokensWith('RS256');
+    }
   });
 
   it('accepts an ES256 token signed with the provider\'s EC key', async () => {

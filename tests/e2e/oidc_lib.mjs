@@ -35,9 +35,10 @@ export function mintJwt(claims, { privateKey, kid, alg = 'RS256', header = {} } 
 
 // Starts the provider; access tokens for a loopback /mcp resource carry
 // `resourceScope` and are JWTs signed with `accessTokenAlg`. Resolves to
-// { issuer, keys, authorize(url, redirectUri) → code, stop() }.
+// { issuer, keys, authorize(url, redirectUri) → code, signAccessTokensWith(alg), stop() }.
 export async function startOidcProvider({ resourceScope = 'fleetmcp:query', accessTokenAlg = 'RS256' } = {}) {
   const keys = signingKeys();
+  let tokenAlg = accessTokenAlg;
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -61,7 +62,7 @@ export async function startOidcProvider({ resourceScope = 'fleetmcp:query', acce
         // Any loopback /mcp URL is the gateway here; a real deployment lists its resource exactly.
         getResourceServerInfo: (_ctx, indicator) => {
           if (!/^http:\/\/127\.0\.0\.1:\d+\/mcp$/.test(indicator)) throw new Provider.errors.InvalidTarget();
-          return { scope: resourceScope, audience: indicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: accessTokenAlg } } };
+          return { scope: resourceScope, audience: indicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: tokenAlg } } };
         },
       },
     },
@@ -137,6 +138,7 @@ export async function startOidcProvider({ resourceScope = 'fleetmcp:query', acce
     issuer,
     keys,
     authorize,
+    signAccessTokensWith: (alg) => { tokenAlg = alg; },
     stop: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
