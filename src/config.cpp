@@ -85,6 +85,7 @@ void load_environment(Config& config) {
   if (auto v = env("MCP_LISTEN")) config.listen = *v;
   if (auto v = env("MCP_SSH")) config.ssh = *v;
   if (auto v = env("MCP_SSH_TARGET")) config.ssh_target = *v;
+  if (auto v = env("MCP_PUBLIC_URL")) config.public_url = *v;
 }
 
 void add_config_flags(CLI::App& app, Config& config) {
@@ -130,6 +131,9 @@ void add_config_flags(CLI::App& app, Config& config) {
                  "With --ssh: the database's host:port as the ssh host sees it (env MCP_SSH_TARGET; default "
                  "timescale_db:5432)");
   app.add_option("--ssh-option", config.ssh_options, "With --ssh: an extra ssh option Key=Value (repeatable)");
+  app.add_option("--public-url", config.public_url,
+                 "Gateway: its base URL as clients reach it, e.g. https://fleetmcp.example.com, for the OAuth "
+                 "metadata (env MCP_PUBLIC_URL; default the listen address)");
   app.add_flag("--allow-unsafe-role", config.allow_unsafe_role,
                "Serve even as a superuser or a role that can write (only for a deliberate special case; see "
                "`fleetmcp doctor`)");
@@ -149,6 +153,11 @@ void validate(Config& config) {
   if (!zone_characters_ok || config.time_zone.size() > 64)
     throw ConfigError("MCP_TIME_ZONE must be a time zone name such as Africa/Nairobi or UTC, got '" + config.time_zone +
                       "'");
+  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  if (!config.public_url.empty() && config.public_url.rfind("https://", 0) != 0 &&
+      config.public_url.rfind("http://", 0) != 0)
+    throw ConfigError("MCP_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy), got '" +
+                      config.public_url + "'");
   static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(levels.begin(), levels.end(), config.log_level) == levels.end())
     throw ConfigError("MCP_LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + config.log_level +

@@ -37,6 +37,7 @@ struct Config {
   std::string ssh_target = "timescale_db:5432";  // MCP_SSH_TARGET: the database as the ssh host sees it
   std::vector<std::string> ssh_options;      // --ssh-option Key=Value, passed to ssh as -o
   bool allow_unsafe_role = false;            // --allow-unsafe-role: serve even as a role that can write
+  std::string public_url;                    // MCP_PUBLIC_URL (gateway): https://host as clients reach it, for OAuth
   // Test code only (no variable or flag sets it): query skips the SQL guard so
   // the tests can show the wrapper, transaction and role layers hold alone.
   bool guard_disabled_for_tests = false;

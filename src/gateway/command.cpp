@@ -129,7 +129,6 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.header_timeout_s = env_number("MCP_HEADER_TIMEOUT", options.header_timeout_s);
   options.metrics_listen = env_or("MCP_METRICS_LISTEN", "");
   options.oauth.issuer = env_or("MCP_OAUTH_ISSUER", "");
-  options.oauth.public_url = env_or("MCP_PUBLIC_URL", "");
   options.oauth.audience = env_or("MCP_OAUTH_AUDIENCE", "");
   options.oauth.scopes = env_or("MCP_OAUTH_SCOPES", oauth::default_scopes);  // set but empty: no scope required
   options.oauth.caller_claim = env_or("MCP_OAUTH_CALLER_CLAIM", oauth::default_caller_claim);
@@ -161,10 +160,6 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   gateway->add_option("--oauth-issuer", options.oauth.issuer,
                       "OAuth 2.1 authorization server whose JWT access tokens are accepted beside the static tokens, "
                       "e.g. https://id.example.com/realms/fleet (env MCP_OAUTH_ISSUER; default: none)")
-      ->group("OAuth");
-  gateway->add_option("--public-url", options.oauth.public_url,
-                      "scheme://host[:port] clients reach the gateway at, e.g. https://fleetmcp.example.com (env "
-                      "MCP_PUBLIC_URL; default the listen address; required with OAuth off loopback)")
       ->group("OAuth");
   gateway->add_option("--oauth-audience", options.oauth.audience,
                       "aud a token must carry (env MCP_OAUTH_AUDIENCE; default PUBLIC_URL/mcp, per RFC 8707)")
@@ -199,14 +194,17 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     spdlog::error("{}", bad.what());
     return 2;
   }
+  // MCP_PUBLIC_URL is a general setting (Config); OAuth names the resource with it.
+  oauth::OAuthSettings oauth_settings = options.oauth;
+  oauth_settings.public_url = config.public_url;
   try {
-    oauth::check_oauth_settings(options.oauth);
+    oauth::check_oauth_settings(oauth_settings);
   } catch (const ConfigError& bad) {
     spdlog::error("{}", bad.what());
     return 2;
   }
-  if (options.check) return oauth::run_gateway_check(options.oauth, tokens.size(), std::cout);
-  if (tokens.size() == 0 && !options.insecure_no_auth && !options.oauth.enabled()) {
+  if (options.check) return oauth::run_gateway_check(oauth_settings, tokens.size(), std::cout);
+  if (tokens.size() == 0 && !options.insecure_no_auth && !oauth_settings.enabled()) {
     spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE, or MCP_OAUTH_ISSUER (or, on "
                   "loopback only, --insecure-no-auth)");
     return 2;
@@ -265,11 +263,11 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
       return 2;
     }
     endpoint_options.origins.loopback_listener = server.bound_to_loopback();
-    endpoint_options.oauth = options.oauth;
+    endpoint_options.oauth = oauth_settings;
     std::unique_ptr<oauth::IssuerKeys> issuer_keys;
     std::unique_ptr<oauth::JwtAuthenticator> jwt;
-    if (options.oauth.enabled()) {
-      if (options.oauth.public_url.empty() && !server.bound_to_loopback()) {
+    if (oauth_settings.enabled()) {
+      if (oauth_settings.public_url.empty() && !server.bound_to_loopback()) {
         spdlog::error("MCP_PUBLIC_URL (--public-url) is required with MCP_OAUTH_ISSUER on {}: OAuth clients must be "
                       "told the URL they reach the gateway at, e.g. https://fleetmcp.example.com",
                       server.bound_address());
@@ -277,13 +275,13 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
       }
       oauth::complete_oauth_settings(endpoint_options.oauth,
                                      (options.tls_cert_file.empty() ? "http://" : "https://") + server.bound_address());
-      issuer_keys = std::make_unique<oauth::IssuerKeys>(options.oauth.issuer);
+      issuer_keys = std::make_unique<oauth::IssuerKeys>(oauth_settings.issuer);
       // A first fetch now, so a wrong issuer shows in the log at start; an
       // issuer that is down is retried when tokens arrive.
       issuer_keys->refresh();
       jwt = std::make_unique<oauth::JwtAuthenticator>(endpoint_options.oauth.jwt_policy(), *issuer_keys);
-      spdlog::info("OAuth: JWTs from {} for audience {} with scope(s) '{}'; metadata at {}", options.oauth.issuer,
-                   endpoint_options.oauth.jwt_policy().audience, options.oauth.scopes,
+      spdlog::info("OAuth: JWTs from {} for audience {} with scope(s) '{}'; metadata at {}", oauth_settings.issuer,
+                   endpoint_options.oauth.jwt_policy().audience, oauth_settings.scopes,
                    endpoint_options.oauth.metadata_url());
     }
     ChildPool pool(pool_options);
@@ -327,7 +325,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
 
     spdlog::info("fleetmcp {} gateway listening on {}://{}/mcp ({} children, {} token(s){})", FLEETMCP_VERSION,
                  options.tls_cert_file.empty() ? "http" : "https", server.bound_address(), pool_options.size,
-                 tokens.size(), options.insecure_no_auth ? ", NO AUTH" : options.oauth.enabled() ? ", OAuth" : "");
+                 tokens.size(), options.insecure_no_auth ? ", NO AUTH" : oauth_settings.enabled() ? ", OAuth" : "");
     const std::size_t unfinished = server.run();
     signal_thread.join();
     if (unfinished > 0) {

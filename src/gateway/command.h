@@ -24,7 +24,7 @@ struct GatewayOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // MCP_MAX_REQUEST_BYTES
   double header_timeout_s = 10;  // MCP_HEADER_TIMEOUT
   std::string metrics_listen;    // MCP_METRICS_LISTEN: HOST:PORT of /metrics; empty: no metrics listener
-  oauth::OAuthSettings oauth;    // MCP_OAUTH_*, MCP_PUBLIC_URL
+  oauth::OAuthSettings oauth;    // MCP_OAUTH_*; its public_url comes from Config (MCP_PUBLIC_URL)
   bool check = false;            // --check: report on the settings and the issuer, then exit
 };
 

@@ -109,6 +109,7 @@ describe('fleetmcp gateway --check and OAuth settings', () => {
       [{ MCP_OAUTH_ISSUER: 'http://id.example.com' }, /MCP_OAUTH_ISSUER http:\/\/id\.example\.com: plain http is allowed only to a loopback/],
       [{ MCP_OAUTH_ISSUER: oidc.issuer, MCP_PUBLIC_URL: 'https://fleetmcp.example.com/mcp' }, /MCP_PUBLIC_URL must be scheme:\/\/host\[:port\] with no path/],
       [{ MCP_OAUTH_AUDIENCE: 'https://fleetmcp.example.com/mcp' }, /MCP_OAUTH_AUDIENCE is set but MCP_OAUTH_ISSUER is not/],
+      [{ MCP_OAUTH_ISSUER: oidc.issuer, MCP_PUBLIC_URL: 'http://fleetmcp.example.com' }, /MCP_PUBLIC_URL http:\/\/fleetmcp\.example\.com: plain http is allowed only to a loopback/],
     ];
     for (const [env, message] of cases) {
       const { code, stderr } = await runGateway([], { MCP_AUTH_TOKENS: 'a:b', ...env });
