@@ -173,7 +173,8 @@ std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request,
       status = scope ? 403 : 401;
       challenge.error = scope ? "insufficient_scope" : "invalid_token";
       challenge.error_description = refusal.description;
-      message = (scope ? "Forbidden: " : "Unauthorized: ") + refusal.description;
+      // The 401 body stays what it always was; why is in the header (and the log).
+      if (scope) message = "Forbidden: " + refusal.description;
       spdlog::info("refused a Bearer JWT: {}", refusal.description);
     }
   }

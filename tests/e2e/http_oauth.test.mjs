@@ -88,7 +88,7 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     const metadataUrl = `${gateway.base}/.well-known/oauth-protected-resource/mcp`;
     assert.equal(challenge, `Bearer resource_metadata="${metadataUrl}", scope="${SCOPE}"`);
     const body = await response.json();
-    assert.equal(body.error.code, -32600);
+    assert.deepEqual(body.error, { code: -32600, message: 'Unauthorized: a valid Bearer token is required' });
 
     for (const url of [metadataUrl, `${gateway.base}/.well-known/oauth-protected-resource`]) {
       const metadata = await fetch(url);
@@ -187,6 +187,7 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     assert.equal(response.status, 403);
     assert.match(challengeOf(response), /error="insufficient_scope"/);
     assert.match(challengeOf(response), /scope="fleetmcp:query"/);
+    assert.equal((await response.json()).error.message, 'Forbidden: the token lacks the scope fleetmcp:query');
   });
 
   it('still accepts a static token on the same gateway, and says OAuth is on in /healthz', async () => {
