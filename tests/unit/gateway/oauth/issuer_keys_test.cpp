@@ -1,8 +1,10 @@
 // Tests discovery (RFC 8414 then OpenID Connect locations, the issuer
 // check, jwks_uri rules) and the key cache: an unknown kid refreshes the
 // keys, at most once per interval, and a failed refresh keeps the old keys.
+#include <atomic>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -131,6 +133,37 @@ TEST_CASE("an unknown kid refreshes the keys once per interval; a failed refresh
   keys.min_interval = std::chrono::seconds(0);
   CHECK(keys.refresh()->keys.size() == 2);
   CHECK(std::holds_alternative<JwtIdentity>(authenticator.authenticate(jwt(first, {{"alg", "RS256"}, {"kid", "k1"}}, claims))));
+}
+
+TEST_CASE("connection threads authenticate at once while unknown kids force refreshes") {
+  FakeIssuer issuer = openid_issuer();
+  const Key key = ec_key();
+  issuer.publish({jwk_of(key, "k1")});
+  IssuerKeys keys(issuer_url, issuer.fetch());  // fetches are serialised by IssuerKeys, so the fake needs no lock
+  keys.min_interval = std::chrono::seconds(0);
+  JwtPolicy policy;
+  policy.issuer = issuer_url;
+  policy.audience = "https://fleetmcp.example.com/mcp";
+  const std::int64_t now = 1'800'000'000;
+  const JwtAuthenticator authenticator(policy, keys, [now] { return now; });
+  const json claims = {{"iss", issuer_url}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+  const std::string good = jwt(key, {{"alg", "ES256"}, {"kid", "k1"}}, claims);
+  const std::string unknown = jwt(key, {{"alg", "ES256"}, {"kid", "k9"}}, claims);
+  std::atomic<int> accepted = 0;
+  std::atomic<int> refused = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const bool use_good = (i + t) % 2 == 0;
+        const auto verdict = authenticator.authenticate(use_good ? good : unknown);
+        (std::holds_alternative<JwtIdentity>(verdict) ? accepted : refused)++;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(accepted == 100);
+  CHECK(refused == 100);
+  CHECK(keys.current()->keys.size() == 1);
 }
 
 TEST_CASE("gateway --check reports the issuer's metadata, keys, PKCE and registration") {
