@@ -160,7 +160,7 @@ void add_config_flags(CLI::App& app, Config& config) {
       ->check(CLI::PositiveNumber);
   app.add_option("--public-url", config.public_url,
                  "Gateway: its base URL as clients reach it, e.g. https://fleetmcp.example.com, for download links "
-                 "(env MCP_PUBLIC_URL)");
+                 "and the OAuth metadata (env MCP_PUBLIC_URL; default the listen address)");
   app.add_flag("--allow-unsafe-role", config.allow_unsafe_role,
                "Serve even as a superuser or a role that can write (only for a deliberate special case; see "
                "`fleetmcp doctor`)");

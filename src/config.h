@@ -44,7 +44,7 @@ struct Config {
   int export_timeout_s = 600;                // MCP_EXPORT_TIMEOUT: seconds an export's statement may run
   std::int64_t export_ttl_s = 86'400;        // MCP_EXPORT_TTL (gateway): seconds a file is kept; stdio keeps them
   std::uint64_t export_quota_bytes = 10ull << 30;  // MCP_EXPORT_QUOTA: one analyst's files at once (stdio too)
-  std::string public_url;                    // MCP_PUBLIC_URL (gateway): https://host as clients reach it, for links
+  std::string public_url;                    // MCP_PUBLIC_URL (gateway): https://host as clients reach it, for download links and OAuth
   // Set for a gateway's children (serve --trusted-gateway-child): exports
   // are the gateway's to serve, kept for export_ttl_s, within the quota.
   bool serving_gateway = false;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -21,6 +22,9 @@
 #include "gateway/mcp_endpoint.h"
 #include "gateway/metrics.h"
 #include "gateway/metrics_listener.h"
+#include "gateway/oauth/gateway_check.h"
+#include "gateway/oauth/issuer_keys.h"
+#include "gateway/oauth/jwt_authenticator.h"
 #include "gateway/tokens.h"
 #include "mcp/stdio_transport.h"
 
@@ -133,6 +137,10 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.max_body_bytes = env_number("MCP_MAX_REQUEST_BYTES", options.max_body_bytes);
   options.header_timeout_s = env_number("MCP_HEADER_TIMEOUT", options.header_timeout_s);
   options.metrics_listen = env_or("MCP_METRICS_LISTEN", "");
+  options.oauth.issuer = env_or("MCP_OAUTH_ISSUER", "");
+  options.oauth.audience = env_or("MCP_OAUTH_AUDIENCE", "");
+  options.oauth.scopes = env_or("MCP_OAUTH_SCOPES", oauth::default_scopes);  // set but empty: no scope required
+  options.oauth.caller_claim = env_or("MCP_OAUTH_CALLER_CLAIM", oauth::default_caller_claim);
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();
@@ -158,6 +166,24 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   gateway->add_option("--metrics-listen", options.metrics_listen,
                       "HOST:PORT serving Prometheus /metrics apart from the MCP port, e.g. 127.0.0.1:9892 (env "
                       "MCP_METRICS_LISTEN; default: none)");
+  gateway->add_option("--oauth-issuer", options.oauth.issuer,
+                      "OAuth 2.1 authorization server whose JWT access tokens are accepted beside the static tokens, "
+                      "e.g. https://id.example.com/realms/fleet (env MCP_OAUTH_ISSUER; default: none)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-audience", options.oauth.audience,
+                      "aud a token must carry (env MCP_OAUTH_AUDIENCE; default PUBLIC_URL/mcp, per RFC 8707)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-scopes", options.oauth.scopes,
+                      "Space-separated scopes a token must all have; empty: none (env MCP_OAUTH_SCOPES; default "
+                      "fleetmcp:query)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-caller-claim", options.oauth.caller_claim,
+                      "Claim naming the analyst in audit lines, then sub (env MCP_OAUTH_CALLER_CLAIM; default "
+                      "preferred_username)")
+      ->group("OAuth");
+  gateway->add_flag("--check", options.check,
+                    "Check the gateway's settings, tokens and OAuth issuer (metadata, keys), print what is wrong "
+                    "and exit: 0 when all is well");
   return gateway;
 }
 
@@ -177,8 +203,19 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     spdlog::error("{}", bad.what());
     return 2;
   }
-  if (tokens.size() == 0 && !options.insecure_no_auth) {
-    spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE (or, on loopback only, --insecure-no-auth)");
+  // MCP_PUBLIC_URL is a general setting (Config); OAuth names the resource with it.
+  oauth::OAuthSettings oauth_settings = options.oauth;
+  oauth_settings.public_url = config.public_url;
+  try {
+    oauth::check_oauth_settings(oauth_settings);
+  } catch (const ConfigError& bad) {
+    spdlog::error("{}", bad.what());
+    return 2;
+  }
+  if (options.check) return oauth::run_gateway_check(oauth_settings, tokens.size(), std::cout);
+  if (tokens.size() == 0 && !options.insecure_no_auth && !oauth_settings.enabled()) {
+    spdlog::error("no tokens: set MCP_AUTH_TOKENS=name:token,… or MCP_AUTH_TOKENS_FILE, or MCP_OAUTH_ISSUER (or, on "
+                  "loopback only, --insecure-no-auth)");
     return 2;
   }
   // A body is forwarded as one line; the child refuses longer lines (with no
@@ -238,8 +275,29 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
       return 2;
     }
     endpoint_options.origins.loopback_listener = server.bound_to_loopback();
+    endpoint_options.oauth = oauth_settings;
+    std::unique_ptr<oauth::IssuerKeys> issuer_keys;
+    std::unique_ptr<oauth::JwtAuthenticator> jwt;
+    if (oauth_settings.enabled()) {
+      if (oauth_settings.public_url.empty() && !server.bound_to_loopback()) {
+        spdlog::error("MCP_PUBLIC_URL (--public-url) is required with MCP_OAUTH_ISSUER on {}: OAuth clients must be "
+                      "told the URL they reach the gateway at, e.g. https://fleetmcp.example.com",
+                      server.bound_address());
+        return 2;
+      }
+      oauth::complete_oauth_settings(endpoint_options.oauth,
+                                     (options.tls_cert_file.empty() ? "http://" : "https://") + server.bound_address());
+      issuer_keys = std::make_unique<oauth::IssuerKeys>(oauth_settings.issuer);
+      // A first fetch now, so a wrong issuer shows in the log at start; an
+      // issuer that is down is retried when tokens arrive.
+      issuer_keys->refresh();
+      jwt = std::make_unique<oauth::JwtAuthenticator>(endpoint_options.oauth.jwt_policy(), *issuer_keys);
+      spdlog::info("OAuth: JWTs from {} for audience {} with scope(s) '{}'; metadata at {}", oauth_settings.issuer,
+                   endpoint_options.oauth.jwt_policy().audience, oauth_settings.scopes,
+                   endpoint_options.oauth.metadata_url());
+    }
     ChildPool pool(pool_options);
-    endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool);
+    endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool, jwt.get());
     std::unique_ptr<MetricsListener> metrics_listener;
     if (!options.metrics_listen.empty()) {
       try {
@@ -279,7 +337,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
 
     spdlog::info("fleetmcp {} gateway listening on {}://{}/mcp ({} children, {} token(s){})", FLEETMCP_VERSION,
                  options.tls_cert_file.empty() ? "http" : "https", server.bound_address(), pool_options.size,
-                 tokens.size(), options.insecure_no_auth ? ", NO AUTH" : "");
+                 tokens.size(), options.insecure_no_auth ? ", NO AUTH" : oauth_settings.enabled() ? ", OAuth" : "");
     const std::size_t unfinished = server.run();
     signal_thread.join();
     if (unfinished > 0) {

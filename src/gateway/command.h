@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config.h"
+#include "gateway/oauth/settings.h"
 
 namespace CLI {
 class App;
@@ -23,6 +24,8 @@ struct GatewayOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // MCP_MAX_REQUEST_BYTES
   double header_timeout_s = 10;  // MCP_HEADER_TIMEOUT
   std::string metrics_listen;    // MCP_METRICS_LISTEN: HOST:PORT of /metrics; empty: no metrics listener
+  oauth::OAuthSettings oauth;    // MCP_OAUTH_*; its public_url comes from Config (MCP_PUBLIC_URL)
+  bool check = false;            // --check: report on the settings and the issuer, then exit
 };
 
 // Adds the subcommand; its flags fill `options` and config.listen (the other

@@ -6,6 +6,8 @@
 
 #include "gateway/header_values.h"
 #include "gateway/json_skim.h"
+#include "gateway/oauth/bearer_challenge.h"
+#include "gateway/oauth/resource_metadata.h"
 #include "logging.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/protocol_era.h"
@@ -109,8 +111,9 @@ void set_caller(json& params, const std::string& caller) {
 
 }  // namespace
 
-McpEndpoint::McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool)
-    : options_(std::move(options)), tokens_(tokens), pool_(pool) {}
+McpEndpoint::McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool,
+                         const oauth::JwtAuthenticator* jwt)
+    : options_(std::move(options)), tokens_(tokens), pool_(pool), jwt_(options_.oauth.enabled() ? jwt : nullptr) {}
 
 void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
   if (request.path == "/healthz") {
@@ -119,6 +122,10 @@ void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
       return;
     }
     health(channel);
+    return;
+  }
+  if (oauth::is_resource_metadata_path(request.path)) {
+    resource_metadata(request, channel);
     return;
   }
   const bool download = options_.downloads != nullptr && ExportDownloads::handles(request.path);
@@ -131,9 +138,12 @@ void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
     channel.send(json_response(403, rpc_error(nullptr, error_code::invalid_request, "Forbidden: " + why)));
     return;
   }
-  const auto authenticated = authenticate(request, channel);
-  if (!authenticated) return;
-  const std::string& caller = *authenticated;
+  std::string caller = options_.anonymous_caller;
+  if (options_.require_token) {
+    auto name = authenticate(request, channel);
+    if (!name) return;
+    caller = std::move(*name);
+  }
   channel.set_caller(caller);
   if (download) {
     options_.downloads->serve(request, channel, caller);
@@ -145,6 +155,51 @@ void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
     return;
   }
   mcp_post(request, channel, caller);
+}
+
+std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request, ResponseChannel& channel) {
+  const std::string token = bearer_token(request);
+  // Static tokens first: a lookup in constant time that a JWT never matches.
+  if (auto name = tokens_.authenticate(token)) return name;
+  oauth::BearerChallenge challenge;
+  std::string message = "Unauthorized: a valid Bearer token is required";
+  int status = 401;
+  if (jwt_ == nullptr) {
+    challenge.realm = "fleetmcp";
+  } else {
+    challenge.resource_metadata = options_.oauth.metadata_url();
+    challenge.scope = options_.oauth.scopes;
+    if (!token.empty()) {
+      auto verdict = jwt_->authenticate(token);
+      if (auto* identity = std::get_if<oauth::JwtIdentity>(&verdict)) return std::move(identity->caller);
+      const auto& refusal = std::get<oauth::JwtRefusal>(verdict);
+      const bool scope = refusal.kind == oauth::JwtRefusal::Kind::insufficient_scope;
+      // RFC 6750 §3.1: a token that is fine but too weak gets 403.
+      status = scope ? 403 : 401;
+      challenge.error = scope ? "insufficient_scope" : "invalid_token";
+      challenge.error_description = refusal.description;
+      // The 401 body stays what it always was; why is in the header (and the log).
+      if (scope) message = "Forbidden: " + refusal.description;
+      spdlog::info("refused a Bearer JWT: {}", refusal.description);
+    }
+  }
+  channel.send(json_response(status, rpc_error(nullptr, error_code::invalid_request, message),
+                             {{"WWW-Authenticate", oauth::format_bearer_challenge(challenge)}}));
+  return std::nullopt;
+}
+
+void McpEndpoint::resource_metadata(const HttpRequest& request, ResponseChannel& channel) {
+  if (jwt_ == nullptr) {
+    channel.send({404, {{"Content-Type", "text/plain"}}, "Not Found: OAuth is not configured (MCP_OAUTH_ISSUER)\n"});
+    return;
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    channel.send({405, {{"Allow", "GET, HEAD"}}, {}});
+    return;
+  }
+  // Public by design (RFC 9728 §3): browser-based clients read it across origins.
+  channel.send(json_response(200, oauth::protected_resource_metadata(options_.oauth),
+                             {{"Access-Control-Allow-Origin", "*"}, {"Cache-Control", "max-age=300"}}));
 }
 
 void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel, const std::string& caller) {
@@ -281,14 +336,6 @@ void McpEndpoint::mcp_post(const HttpRequest& request, ResponseChannel& channel,
   else channel.send({status, json_type, std::move(response)});
 }
 
-std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request, ResponseChannel& channel) {
-  if (!options_.require_token) return options_.anonymous_caller;
-  if (auto name = tokens_.authenticate(bearer_token(request))) return name;
-  channel.send(json_response(401, rpc_error(nullptr, error_code::invalid_request, "Unauthorized: a valid Bearer token is required"),
-                             {{"WWW-Authenticate", "Bearer realm=\"fleetmcp\""}}));
-  return std::nullopt;
-}
-
 void McpEndpoint::health(ResponseChannel& channel) {
   const PoolState pool = pool_.state();
   json database = options_.database_state ? options_.database_state() : json::object();
@@ -296,10 +343,17 @@ void McpEndpoint::health(ResponseChannel& channel) {
   json body = {{"ok", ok},
                {"version", FLEETMCP_VERSION},
                {"tokens", tokens_.size()},
-               {"auth", options_.require_token ? "bearer" : "none (insecure, loopback only)"},
+               {"auth", !options_.require_token ? "none (insecure, loopback only)"
+                        : jwt_ != nullptr        ? "bearer (static tokens and OAuth JWTs)"
+                                                 : "bearer"},
                {"pool", {{"size", pool.size}, {"alive", pool.alive}, {"busy", pool.busy}, {"queued", pool.queued},
                          {"replaced", pool.replaced}}},
                {"database", std::move(database)}};
+  if (jwt_ != nullptr) {
+    const auto keys = jwt_->keys().current();
+    body["oauth"] = {{"issuer", options_.oauth.issuer}, {"resource", options_.oauth.resource()},
+                     {"signing_keys", keys ? keys->keys.size() : 0}};
+  }
   channel.send(json_response(ok ? 200 : 503, body));
 }
 

@@ -1,9 +1,11 @@
-// The gateway's HTTP routes: MCP Streamable HTTP at /mcp and /, and /healthz.
-// Checks Origin, the Bearer token and the MCP headers, names the caller in
-// the request, and hands it to the child pool.
+// The gateway's HTTP routes: MCP Streamable HTTP at /mcp and /, /healthz,
+// and with OAuth the protected-resource metadata under /.well-known/.
+// Checks Origin, the Bearer token (static, then JWT) and the MCP headers,
+// names the caller in the request, and hands it to the child pool.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +13,8 @@
 #include "gateway/child_pool.h"
 #include "gateway/export_downloads.h"
 #include "gateway/http_server.h"
+#include "gateway/oauth/jwt_authenticator.h"
+#include "gateway/oauth/settings.h"
 #include "gateway/origin_policy.h"
 #include "gateway/tokens.h"
 
@@ -25,23 +29,30 @@ struct EndpointOptions {
   std::function<nlohmann::json()> database_state;
   // GET /exports/<id> (the export tool's files); null: no such route.
   ExportDownloads* downloads = nullptr;
+  // enabled(): JWTs from this issuer are accepted beside the static tokens,
+  // and 401s point to the metadata document (public_url already completed).
+  oauth::OAuthSettings oauth;
 };
 
 class McpEndpoint {
  public:
-  McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool);
+  // `jwt` is required when options.oauth is enabled, else ignored.
+  McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool,
+              const oauth::JwtAuthenticator* jwt = nullptr);
 
   void handle(const HttpRequest& request, ResponseChannel& channel);
 
  private:
   void health(ResponseChannel& channel);
-  // The caller a request's credentials name; nullopt after answering 401.
+  void resource_metadata(const HttpRequest& request, ResponseChannel& channel);
+  // The caller the Bearer token names; nullopt once a 401/403 is sent.
   std::optional<std::string> authenticate(const HttpRequest& request, ResponseChannel& channel);
   void mcp_post(const HttpRequest& request, ResponseChannel& channel, const std::string& caller);
 
   EndpointOptions options_;
   const TokenStore& tokens_;
   ChildPool& pool_;
+  const oauth::JwtAuthenticator* jwt_;
 };
 
 }  // namespace fleetmcp::gateway

@@ -20,14 +20,6 @@ std::string host_without_port(const std::string& host) {
   return host.substr(0, host.find(':'));
 }
 
-bool is_loopback_name(const std::string& host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  // Only a literal 127.x.y.z: a DNS name such as 127.example.com may resolve
-  // to 127.0.0.1 for a moment, which is exactly how DNS rebinding works.
-  in_addr address{};
-  return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
-}
-
 // The host of "scheme://host[:port]"; empty for anything else (including "null").
 std::string origin_host(const std::string& origin) {
   const auto scheme_end = origin.find("://");
@@ -40,6 +32,14 @@ bool listed(const std::vector<std::string>& list, const std::string& value) {
 }
 
 }  // namespace
+
+bool is_loopback_name(const std::string& host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  // Only a literal 127.x.y.z: a DNS name such as 127.example.com may resolve
+  // to 127.0.0.1 for a moment, which is exactly how DNS rebinding works.
+  in_addr address{};
+  return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
 
 std::string OriginPolicy::refusal(const HttpRequest& request) const {
   const std::string host = lowercase(host_without_port(request.header("Host")));

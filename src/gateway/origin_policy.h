@@ -22,4 +22,9 @@ struct OriginPolicy {
   std::string refusal(const HttpRequest& request) const;
 };
 
+// "localhost", "[::1]" or a literal 127.x.y.z (lower-case host, no port):
+// names no DNS answer can point elsewhere. Also where the OAuth client may
+// use plain http.
+bool is_loopback_name(const std::string& host);
+
 }  // namespace fleetmcp::gateway

@@ -82,6 +82,14 @@ describe('fleetmcp gateway over HTTP', () => {
     assert.ok(!text.includes(new URL(demoDatabaseUrl()).password || 'no-password'));
   });
 
+  it('has no OAuth metadata when OAuth is off (404), and keeps the realm challenge', async () => {
+    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      assert.equal((await fetch(`${gateway.base}${path}`)).status, 404, path);
+    }
+    const response = await post(gateway.url, { jsonrpc: '2.0', id: 1, method: 'ping' });
+    assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="fleetmcp"');
+  });
+
   it('refuses a foreign Origin with 403 (conformance checks the Host header)', async () => {
     const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
     assert.equal((await post(gateway.url, ping, { ...auth(), Origin: 'https://evil.example.com' })).status, 403);
