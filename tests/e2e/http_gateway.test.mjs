@@ -84,9 +84,12 @@ describe('fleetmcp gateway over HTTP', () => {
 
   it('has no OAuth metadata when OAuth is off (404), and keeps the realm challenge', async () => {
     for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
-      assert.equal((await fetch(`${gateway.base}${path}`)).status, 404, path);
+      const response = await fetch(`${gateway.base}${path}`);
+      await response.text();
+      assert.equal(response.status, 404, path);
     }
     const response = await post(gateway.url, { jsonrpc: '2.0', id: 1, method: 'ping' });
+    await response.text();
     assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="fleetmcp"');
   });
 
