@@ -30,6 +30,9 @@ std::variant<std::optional<std::int64_t>, JwtRefusal> numeric_date(const json& c
   if (found == claims.end()) return std::optional<std::int64_t>{};
   if (!found->is_number() || !std::isfinite(found->get<double>()))
     return invalid(std::string("the ") + name + " claim is not a number");
+  // Beyond ±2^53 s no date is meant, and the conversion below would overflow.
+  if (std::fabs(found->get<double>()) > 9007199254740992.0)
+    return invalid(std::string("the ") + name + " claim is out of range");
   return std::optional<std::int64_t>(static_cast<std::int64_t>(std::floor(found->get<double>())));
 }
 

@@ -177,6 +177,9 @@ TEST_CASE("iss, aud, exp, nbf and iat are checked, with 60 s of skew") {
   body["exp"] = "tomorrow";
   CHECK(verdict(rs256(body)) == "invalid_token: the exp claim is not a number");
   body = claims();
+  body["exp"] = 1e300;  // finite, but no date: refused, never converted
+  CHECK(verdict(rs256(body)) == "invalid_token: the exp claim is out of range");
+  body = claims();
   body["nbf"] = now + 120;
   CHECK(verdict(rs256(body)) == "invalid_token: the token is not valid yet (nbf)");
   body["nbf"] = now + 30;
