@@ -89,12 +89,22 @@ describe('two gateways behind haproxy (round robin, no stickiness)', () => {
     const before = gateways.map((gateway) => callsBy(gateway, 'bob'));
     // Round robin: four requests are two per gateway, so each gateway must take the new token and drop the old.
     for (let i = 0; i < 4; i += 1) assert.equal((await ping(bobToken)).status, 200, 'the new token');
-    assert.deepEqual(gateways.map((gateway, index) => callsBy(gateway, 'bob') - before[index]), [2, 2]);
+    // A gateway writes its access line just after the response, so the last may still be on its way.
+    const served = () => gateways.map((gateway, index) => callsBy(gateway, 'bob') - before[index]);
+    await until(() => served()[0] + served()[1] === 4, 'the four access lines');
+    assert.deepEqual(served(), [2, 2]);
     for (let i = 0; i < 4; i += 1) assert.equal((await ping(anaToken)).status, 401, 'the removed token');
   });
 
   it("counts on each gateway's /metrics what that gateway served", async () => {
-    const expositions = await Promise.all(gateways.map(scrape));
+    // Counted as each response goes out: the last ones may land a moment after the client has them.
+    let expositions;
+    await until(async () => {
+      expositions = await Promise.all(gateways.map(scrape));
+      return expositions.every((text) =>
+        sampleValue(text, 'fleetmcp_gateway_requests_total{method="ping",outcome="unauthorized"}') >= 2 &&
+        sampleValue(text, 'fleetmcp_gateway_http_responses_total{code="401"}') >= 2);
+    }, 'both gateways to count the refused pings');
     const toolCalls = expositions.map((text) =>
       sampleValue(text, 'fleetmcp_gateway_requests_total{method="tools/call",outcome="ok"}'));
     assert.ok(toolCalls.every((count) => count > 0), `tools/call counted on both: ${toolCalls}`);
