@@ -214,20 +214,22 @@ void read_rows(PGconn* connection, const std::string& statement, AnswerWriter& a
 
 }  // namespace
 
+std::string read_plan(pqxx::nontransaction& tx, const std::string& statement,
+                      const std::vector<std::optional<std::string>>& params) {
+  pqxx::params bound;
+  for (const auto& param : params) {
+    if (param) bound.append(*param);
+    else bound.append();
+  }
+  return tx.exec(std::string{kPlanPrefix} + statement, bound).one_row()[0].as<std::string>();
+}
+
 QueryResult run_query(Session& session, const TypeCatalog& types, const QueryRequest& request) {
   return session.read_only(request.timeout_s, [&](pqxx::nontransaction& tx) {
     QueryResult result;
     auto started = std::chrono::steady_clock::now();
     AnswerWriter answer{result, types, request};
-    if (request.wrap && request.check_plan) {
-      pqxx::params params;
-      for (const auto& param : request.params) {
-        if (param) params.append(*param);
-        else params.append();
-      }
-      request.check_plan(
-          tx.exec(std::string{kPlanPrefix} + request.statement, params).one_row()[0].as<std::string>());
-    }
+    if (request.wrap && request.check_plan) request.check_plan(read_plan(tx, request.statement, request.params));
     const std::string statement = request.wrap ? wrapped_statement(request.statement, request.max_rows)
                                                : request.statement;
     try {

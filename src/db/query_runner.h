@@ -74,4 +74,9 @@ struct QueryCancelled : std::runtime_error {
 
 QueryResult run_query(Session& session, const TypeCatalog& types, const QueryRequest& request);
 
+// The statement's EXPLAIN (VERBOSE, FORMAT JSON) text (kPlanPrefix), read in
+// `tx` with the same parameters: what QueryRequest::check_plan is given.
+std::string read_plan(pqxx::nontransaction& tx, const std::string& statement,
+                      const std::vector<std::optional<std::string>>& params);
+
 }  // namespace fleetmcp::db

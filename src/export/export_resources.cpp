@@ -1,8 +1,5 @@
 #include "export/export_resources.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <ctime>
 
 #include "mcp/jsonrpc.h"
@@ -68,20 +65,9 @@ json ExportResources::read(const std::string& uri, const std::string& caller) {
                                 ", MCP_MAX_BYTES): " + where_whole(service_, *record) +
                                 ", or query an aggregate instead",
                             {{"uri", uri}, {"size", record->bytes}});
-  const std::string path = service_.store().path_of(*record);
-  const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) throw context::ResourceNotFound("the export's file is gone (it expired or was removed)");
-  std::string text;
-  text.resize(record->bytes);
-  std::size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  close(fd);
-  text.resize(got);
-  return json::array({{{"uri", uri}, {"mimeType", media_type(record->format)}, {"text", std::move(text)}}});
+  auto text = service_.store().contents(*record);
+  if (!text) throw context::ResourceNotFound("the export's file is gone (it expired or was removed)");
+  return json::array({{{"uri", uri}, {"mimeType", media_type(record->format)}, {"text", std::move(*text)}}});
 }
 
 }  // namespace fleetmcp::exports

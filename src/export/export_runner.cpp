@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "db/query_runner.h"
 #include "db/row_stream.h"
 #include "db/wrapped_statement.h"
 
@@ -53,15 +54,7 @@ ExportOutcome run_export(db::Session& session, const db::TypeCatalog& types, con
   return session.read_only(request.timeout_s, [&](pqxx::nontransaction& tx) {
     const auto started = std::chrono::steady_clock::now();
     file.restart();  // a second run, after a lost connection, writes from the start again
-    if (request.check_plan) {
-      pqxx::params params;
-      for (const auto& param : request.params) {
-        if (param) params.append(*param);
-        else params.append();
-      }
-      request.check_plan(
-          tx.exec(std::string{db::kPlanPrefix} + request.statement, params).one_row()[0].as<std::string>());
-    }
+    if (request.check_plan) request.check_plan(db::read_plan(tx, request.statement, request.params));
     ExportOutcome outcome;
     std::string chunk;
     chunk.reserve(kChunk + 64 * 1024);

@@ -33,8 +33,9 @@ void make_directories(const std::string& path) {
   }
 }
 
-// The text of a small file in the directory, or nullopt.
-std::optional<std::string> read_small_file(int directory_fd, const std::string& name) {
+// The text of a file in the directory of at most `limit` bytes, or nullopt.
+std::optional<std::string> read_small_file(int directory_fd, const std::string& name,
+                                           std::size_t limit = kLongestRecord) {
   const int fd = openat(directory_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string text;
@@ -44,10 +45,10 @@ std::optional<std::string> read_small_file(int directory_fd, const std::string& 
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
     text.append(buffer, static_cast<std::size_t>(got));
-    if (text.size() > kLongestRecord) break;
+    if (text.size() > limit) break;
   }
   close(fd);
-  if (text.size() > kLongestRecord) return std::nullopt;
+  if (text.size() > limit) return std::nullopt;
   return text;
 }
 
@@ -202,6 +203,10 @@ std::uint64_t ExportStore::bytes_owned_by(const std::string& owner, std::time_t 
   std::uint64_t total = 0;
   for (const auto& record : owned_by(owner, now)) total += record.bytes;
   return total;
+}
+
+std::optional<std::string> ExportStore::contents(const ExportRecord& record) const {
+  return read_small_file(fd_, record.file_name(), record.bytes);
 }
 
 void ExportStore::remove(const ExportRecord& record) const {

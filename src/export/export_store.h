@@ -76,6 +76,9 @@ class ExportStore {
   // Deletes expired exports, and partial files older than `stale_partial_s`
   // (a writer that was killed). Returns how many exports went.
   std::size_t sweep(std::time_t now, std::int64_t stale_partial_s) const;
+  // The export's file, read whole; nullopt when it is gone or not what its
+  // record says (callers bound record.bytes first).
+  std::optional<std::string> contents(const ExportRecord& record) const;
   // Removes one export (its file and record).
   void remove(const ExportRecord& record) const;
 
