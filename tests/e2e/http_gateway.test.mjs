@@ -176,16 +176,20 @@ describe('fleetmcp gateway over HTTP', () => {
 
   it('answers 503 with Retry-After when the child and the queue are taken, and cancels a call whose client left', async () => {
     const sleeper = new AbortController();
-    const sleepers = [20, 21].map((id) => post(gateway.url, legacyCall(id, 'SELECT pg_sleep(60) AS slow_disconnect_probe'),
-      auth(), sleeper.signal).catch(() => 'aborted'));
+    const pool = async () => (await (await fetch(`${gateway.base}/healthz`)).json()).pool;
+    const sleep = (id) => post(gateway.url, legacyCall(id, 'SELECT pg_sleep(60) AS slow_disconnect_probe'),
+      auth(), sleeper.signal).catch(() => 'aborted');
     // One child runs the first sleeper, the queue holds the second: a third is refused.
-    await until(async () => {
-      const refused = await post(gateway.url, legacyCall(22, 'SELECT 1'), auth());
-      if (refused.status !== 503) return false;
-      assert.equal(refused.headers.get('retry-after'), '1');
-      assert.equal((await refused.json()).error.code, -32603);
-      return true;
-    }, 'a 503');
+    // One at a time, so that nothing else can take the child or the queue's place
+    // (a refused sleeper or a queued probe would leave the statement timeout to end the test).
+    const sleepers = [sleep(20)];
+    await until(async () => (await pool()).busy === 1, 'the first sleeper to hold the child');
+    sleepers.push(sleep(21));
+    await until(async () => (await pool()).queued === 1, 'the second sleeper to wait in the queue');
+    const refused = await post(gateway.url, legacyCall(22, 'SELECT 1'), auth());
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    assert.equal((await refused.json()).error.code, -32603);
     sleeper.abort();
     await Promise.all(sleepers);
     // The child is free again only because the running query was cancelled.
@@ -199,10 +203,11 @@ describe('fleetmcp gateway over HTTP', () => {
       return true;
     }, 'the child to be free again');
     assert.equal(JSON.parse(message.result.content[0].text).rows[0][0], 2);
-    const cancelled = auditRecords(gateway).filter((record) => record.sql?.includes('slow_disconnect_probe'));
-    assert.ok(cancelled.length >= 1, `no audit line for the cancelled call:\n${gateway.process.stderr.text}`);
-    for (const record of cancelled) assert.notEqual(record.outcome, 'ok');
-    assert.ok(accessRecords(gateway).some((line) => line.status === 499), 'the access log records the disconnect');
+    const cancelled = () => auditRecords(gateway).filter((record) => record.sql?.includes('slow_disconnect_probe'));
+    await until(() => cancelled().length >= 1, `an audit line for the cancelled call:\n${gateway.process.stderr.text}`);
+    for (const record of cancelled()) assert.notEqual(record.outcome, 'ok');
+    // Each departure is logged once its handler returns, a moment after the pool has moved on.
+    await until(() => accessRecords(gateway).filter((line) => line.status === 499).length >= 2, 'a 499 access line for each sleeper');
   });
 
   it('replaces a crashed child and says so to the request it was serving', async () => {
