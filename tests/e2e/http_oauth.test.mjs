@@ -15,37 +15,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import { accessRecords, newToken, post, startGateway } from './http_lib.mjs';
 import { demoDatabaseUrl, resultData, until } from './lib.mjs';
-import { TEST_USER, mintJwt, startOidcProvider } from './oidc_lib.mjs';
+import { MemoryOAuthProvider, TEST_USER, mintJwt, startOidcProvider } from './oidc_lib.mjs';
 
 const SCOPE = 'fleetmcp:query';
 const CLIENT_INFO = { name: 'fleetmcp-e2e-oauth', version: '1.0.0' };
 const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
-
-// The SDK's OAuthClientProvider, kept in memory; the "browser" is the test.
-class MemoryOAuthProvider {
-  redirectUrl = 'http://127.0.0.1:9/oauth/callback';  // never served: the test stops at it
-  authorizationUrl;
-  #client;
-  #tokens;
-  #verifier;
-
-  get clientMetadata() {
-    return {
-      client_name: 'fleetmcp e2e',
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() { return this.#client; }
-  saveClientInformation(information) { this.#client = information; }
-  tokens() { return this.#tokens; }
-  saveTokens(tokens) { this.#tokens = tokens; }
-  redirectToAuthorization(url) { this.authorizationUrl = url; }
-  saveCodeVerifier(verifier) { this.#verifier = verifier; }
-  codeVerifier() { return this.#verifier; }
-}
 
 function challengeOf(response) {
   return response.headers.get('www-authenticate') ?? '';

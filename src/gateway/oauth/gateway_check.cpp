@@ -69,7 +69,9 @@ Check introspection_check(const OAuthSettings& settings, const DiscoveryResult& 
                        "check MCP_OAUTH_CLIENT_ID (" + settings.client_id + ") and " + secret_setting +
                            ": the client must be confidential and allowed to introspect");
   if (answer.status != 200)
-    return Check::fail("introspection", url + " answered HTTP " + std::to_string(answer.status),
+    return Check::fail("introspection",
+                       url + ": " + std::get<IntrospectionUnavailable>(introspection_verdict(
+                                        answer.status, answer.body, IntrospectionPolicy{}, 0)).description,
                        "set MCP_OAUTH_INTROSPECTION_URL to the RFC 7662 endpoint (redirects are not followed)");
   const json body = json::parse(answer.body, nullptr, false);
   const bool inactive = body.is_object() && body.contains("active") && body["active"] == false;

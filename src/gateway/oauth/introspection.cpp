@@ -38,6 +38,18 @@ bool b64token(std::string_view token) {
 
 IntrospectionUnavailable unavailable(std::string description) { return {std::move(description)}; }
 
+// " (invalid_client: why)" from an RFC 6749 §5.2 error answer, else empty:
+// the server's own words tell the operator most. They never hold the secret,
+// which the gateway sends only in the Authorization header.
+std::string error_detail(std::string_view body) {
+  const json answer = json::parse(body, nullptr, false);
+  if (!answer.is_object() || !answer.contains("error") || !answer["error"].is_string()) return {};
+  std::string detail = answer["error"].get<std::string>();
+  if (const auto why = answer.find("error_description"); why != answer.end() && why->is_string())
+    detail += ": " + why->get<std::string>();
+  return " (" + sanitised_caller(detail) + ")";
+}
+
 }  // namespace
 
 bool is_opaque_token(std::string_view token) {
@@ -83,11 +95,13 @@ IntrospectionVerdict introspection_verdict(int status, std::string_view body, co
   // RFC 7662 §2.3: a 401 is the server refusing the gateway, not the token.
   if (status == 401 || status == 403)
     return unavailable("the introspection endpoint refused the gateway's client credentials (HTTP " +
-                       std::to_string(status) + "): check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET");
+                       std::to_string(status) + error_detail(body) +
+                       "): check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET");
   if (status >= 300 && status < 400)
     return unavailable("the introspection endpoint answered HTTP " + std::to_string(status) +
                        " (a redirect, which is not followed: set MCP_OAUTH_INTROSPECTION_URL to where it points)");
-  if (status != 200) return unavailable("the introspection endpoint answered HTTP " + std::to_string(status));
+  if (status != 200)
+    return unavailable("the introspection endpoint answered HTTP " + std::to_string(status) + error_detail(body));
   const json answer = json::parse(body, nullptr, false);
   if (!answer.is_object()) return unavailable("the introspection endpoint's answer is not a JSON object");
   const auto active = answer.find("active");
