@@ -17,8 +17,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { newToken, post, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl, resultData, serverEnvironment, startProcess, until } from './lib.mjs';
+import { auditedOAuthQuery, newToken, post, startGateway } from './http_lib.mjs';
+import { demoDatabaseUrl, serverEnvironment, startProcess } from './lib.mjs';
 import { MemoryOAuthProvider, TEST_USER, startOidcProvider } from './oidc_lib.mjs';
 
 const SCOPE = 'fleetmcp:query';
@@ -71,23 +71,11 @@ describe('fleetmcp gateway introspecting opaque tokens from a real OpenID provid
     return provider;
   }
 
-  // A query through `target` as the client signed in with `provider`; returns its audit line.
-  async function auditedQuery(target, provider, probe) {
-    const client = new Client(CLIENT_INFO);
-    await client.connect(new StreamableHTTPClientTransport(new URL(target.url), { authProvider: provider }));
-    const result = await client.callTool({ name: 'query', arguments: { sql: `SELECT 40 + 2 AS ${probe}` } });
-    assert.equal(resultData(result).rows[0][0], 42);
-    await client.close();
-    const audited = () => target.process.stderr.auditRecords().find((record) => record.sql?.includes(probe));
-    await until(() => audited() !== undefined, 'the audit line');
-    return audited();
-  }
-
   it('runs the SDK flow with an opaque token, introspected, and audits the analyst from the claim', async () => {
     const provider = await signIn(gateway);
     const token = provider.tokens().access_token;
     assert.equal(token.split('.').length, 1, 'the provider issued an opaque token, not a JWT');
-    const audit = await auditedQuery(gateway, provider, 'introspected_probe');
+    const audit = await auditedOAuthQuery(gateway, provider, 'introspected_probe');
     assert.equal(audit.caller, TEST_USER.preferred_username);
     assert.match(gateway.process.stderr.text, /OAuth: opaque tokens introspected at http:\/\/127\.0\.0\.1:\d+\/token\/introspection as client fleetmcp:gateway/);
     assert.ok(!gateway.process.stderr.text.includes(GATEWAY_CLIENT.client_secret), 'the secret is never logged');
@@ -141,7 +129,7 @@ describe('fleetmcp gateway introspecting opaque tokens from a real OpenID provid
     try {
       const provider = await signIn(gateway);
       assert.equal(provider.tokens().access_token.split('.').length, 3, 'a JWT this time');
-      assert.equal((await auditedQuery(gateway, provider, 'jwt_beside_probe')).caller, TEST_USER.preferred_username);
+      assert.equal((await auditedOAuthQuery(gateway, provider, 'jwt_beside_probe')).caller, TEST_USER.preferred_username);
     } finally {
       oidc.issueAccessTokensAs('opaque');
     }

@@ -7,21 +7,17 @@
 #include <doctest/doctest.h>
 
 #include "gateway/oauth/introspection.h"
+#include "test_introspection.h"
 
 using namespace fleetmcp::gateway::oauth;
+using namespace fleetmcp::gateway::oauth::testing;
 using nlohmann::json;
 
 namespace {
 
 constexpr std::int64_t now = 1'800'000'000;
 
-IntrospectionPolicy policy() {
-  IntrospectionPolicy policy;
-  policy.claims.issuer = "https://id.example.com/realms/fleet";
-  policy.claims.audience = "https://fleetmcp.example.com/mcp";
-  policy.claims.required_scopes = {"fleetmcp:query"};
-  return policy;
-}
+IntrospectionPolicy policy() { return introspection_policy(); }
 
 json active() {
   return {{"active", true}, {"iss", "https://id.example.com/realms/fleet"}, {"aud", "https://fleetmcp.example.com/mcp"},

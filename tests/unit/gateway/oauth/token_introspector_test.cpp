@@ -11,21 +11,17 @@
 #include <vector>
 
 #include "gateway/oauth/token_introspector.h"
+#include "test_introspection.h"
 
 using namespace fleetmcp::gateway::oauth;
+using namespace fleetmcp::gateway::oauth::testing;
 using nlohmann::json;
 
 namespace {
 
 JwtIdentity analyst(const std::string& name) { return {name, {"fleetmcp:query"}}; }
 
-IntrospectionPolicy policy() {
-  IntrospectionPolicy policy;
-  policy.claims.issuer = "https://id.example.com";
-  policy.claims.audience = "https://fleetmcp.example.com/mcp";
-  policy.claims.required_scopes = {"fleetmcp:query"};
-  return policy;
-}
+IntrospectionPolicy policy() { return introspection_policy(); }
 
 // The authorization server's side, recorded: each request, and what it answers.
 struct Endpoint {
@@ -49,7 +45,7 @@ struct Endpoint {
 };
 
 json active_until(std::int64_t exp) {
-  return {{"active", true}, {"iss", "https://id.example.com"}, {"aud", "https://fleetmcp.example.com/mcp"},
+  return {{"active", true}, {"iss", test_issuer}, {"aud", "https://fleetmcp.example.com/mcp"},
           {"username", "amina"}, {"scope", "fleetmcp:query"}, {"exp", exp}};
 }
 
