@@ -118,8 +118,6 @@ void write_access_line(const AccessRecord& record) {
   logger->info(text.substr(1, text.size() - 2));  // the pattern supplies the braces
 }
 
-// A positive number from the environment, or `fallback` when unset; anything
-// else stops the start with the variable named (main prints ConfigError).
 // A whole number ≥ 0 from the environment (0 meaning "none"), or `fallback`.
 std::int64_t env_count(const char* name, std::int64_t fallback) {
   const std::string text = env_or(name, "");
@@ -140,6 +138,8 @@ bool env_flag(const char* name) {
   throw ConfigError(std::string{name} + " must be 1/true/yes or 0/false/no, got '" + text + "'");
 }
 
+// A positive number from the environment, or `fallback` when unset; anything
+// else stops the start with the variable named (main prints ConfigError).
 template <typename Number>
 Number env_number(const char* name, Number fallback) {
   const std::string text = env_or(name, "");
