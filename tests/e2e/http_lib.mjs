@@ -2,6 +2,7 @@
 // MCP client to it over Streamable HTTP with a Bearer token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyHttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -31,6 +32,13 @@ export async function startGateway({ args = [], env = {} } = {}) {
   }
   const base = `http://${match[1]}`;
   return { base, url: `${base}/mcp`, process: gateway, stop: () => gateway.stop() };
+}
+
+// The pids of the gateway's children, from /proc (Linux).
+export function childPids(gateway) {
+  const pid = gateway.process.child.pid;
+  const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return tasks ? tasks.split(/\s+/).map(Number) : [];
 }
 
 // @modelcontextprotocol/sdk 1.x over Streamable HTTP: initialize, then POSTs

@@ -8,7 +8,7 @@
 // wrong secret, and an authorization server that is down (503, cached
 // tokens still served).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,8 +17,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { auditedOAuthQuery, newToken, post, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl, serverEnvironment, startProcess } from './lib.mjs';
+import { auditedOAuthQuery, childPids, newToken, post, startGateway } from './http_lib.mjs';
+import { demoDatabaseUrl, serverEnvironment, startProcess, until } from './lib.mjs';
 import { MemoryOAuthProvider, TEST_USER, startOidcProvider } from './oidc_lib.mjs';
 
 const SCOPE = 'fleetmcp:query';
@@ -54,7 +54,12 @@ describe('fleetmcp gateway introspecting opaque tokens from a real OpenID provid
     writeFileSync(secretFile, `${GATEWAY_CLIENT.client_secret}\n`);
     oidc = await startOidcProvider({ accessTokenFormat: 'opaque', introspectionClient: GATEWAY_CLIENT });
     gateway = await startGateway({ args: ['--pool-max', '2'], env: gatewayEnv() });
-    uncached = await startGateway({ args: ['--pool-max', '1'], env: gatewayEnv({ MCP_OAUTH_INTROSPECTION_CACHE_TTL: '0' }) });
+    // This one takes the secret itself from the environment.
+    uncached = await startGateway({
+      args: ['--pool-max', '1'],
+      env: gatewayEnv({ MCP_OAUTH_INTROSPECTION_CACHE_TTL: '0', MCP_OAUTH_CLIENT_SECRET_FILE: '',
+                        MCP_OAUTH_CLIENT_SECRET: GATEWAY_CLIENT.client_secret }),
+    });
   });
   after(async () => {
     await gateway?.stop();
@@ -88,6 +93,16 @@ describe('fleetmcp gateway introspecting opaque tokens from a real OpenID provid
     assert.equal(health.oauth.introspection.cache_ttl_s, 60);
     assert.ok(health.oauth.introspection.cached_tokens >= 1);
     assert.ok(!JSON.stringify(health).includes(GATEWAY_CLIENT.client_secret), 'no secret in /healthz');
+  });
+
+  it('keeps the client secret from the children, which never need it', async () => {
+    await until(() => childPids(uncached).length > 0, 'a child of the gateway');
+    for (const pid of childPids(uncached)) {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      assert.ok(environment.some((entry) => entry.startsWith('DATABASE_URL=')), 'the child environment was read');
+      assert.ok(!environment.some((entry) => entry.startsWith('MCP_OAUTH_CLIENT_SECRET')), `child ${pid}`);
+      assert.ok(!environment.join('\n').includes(GATEWAY_CLIENT.client_secret), `child ${pid}`);
+    }
   });
 
   it('refuses a revoked token: at once without a cache, after the TTL with one', async () => {
