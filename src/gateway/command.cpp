@@ -258,8 +258,8 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
                     "issued for any service, would pass)")
       ->group("OAuth");
   gateway->add_flag("--check", options.check,
-                    "Check the gateway's settings, tokens and OAuth issuer (metadata, keys), print what is wrong "
-                    "and exit: 0 when all is well");
+                    "Check the gateway's settings, tokens and OAuth issuer (metadata, keys, introspection), print "
+                    "what is wrong and exit: 0 when all is well");
   return gateway;
 }
 

@@ -178,7 +178,8 @@ std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request,
       std::variant<oauth::JwtIdentity, oauth::JwtRefusal> verdict;
       if (opaque) {
         auto introspected = introspector_->authenticate(token);
-        if (auto* active = std::get_if<oauth::IntrospectedToken>(&introspected)) return std::move(active->identity.caller);
+        if (auto* active = std::get_if<oauth::IntrospectedToken>(&introspected))
+          return std::move(active->identity.caller);
         if (std::holds_alternative<oauth::IntrospectionUnavailable>(introspected)) {
           // Nothing is known about the token: 503, not RFC 6750's
           // invalid_token, which would make the client discard a token

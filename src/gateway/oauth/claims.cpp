@@ -47,7 +47,8 @@ void add_scopes(const json& claims, const char* name, std::vector<std::string>& 
       if (entry.is_string()) add_words(entry.get<std::string>());
 }
 
-std::optional<JwtRefusal> time_refusal(const json& claims, const JwtPolicy& policy, std::int64_t now, bool exp_required) {
+std::optional<JwtRefusal> time_refusal(const json& claims, const JwtPolicy& policy, std::int64_t now,
+                                       bool exp_required) {
   const auto exp = numeric_date(claims, "exp");
   const auto nbf = numeric_date(claims, "nbf");
   const auto iat = numeric_date(claims, "iat");

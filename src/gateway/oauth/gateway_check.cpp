@@ -65,7 +65,8 @@ Check introspection_check(const OAuthSettings& settings, const DiscoveryResult& 
                        "issuer's introspection_endpoint) and trusts its certificate");
   }
   if (answer.status == 401 || answer.status == 403)
-    return Check::fail("introspection", url + " refused the client credentials (HTTP " + std::to_string(answer.status) + ")",
+    return Check::fail("introspection",
+                       url + " refused the client credentials (HTTP " + std::to_string(answer.status) + ")",
                        "check MCP_OAUTH_CLIENT_ID (" + settings.client_id + ") and " + secret_setting +
                            ": the client must be confidential and allowed to introspect");
   if (answer.status != 200)

@@ -131,7 +131,8 @@ IntrospectionVerdict introspection_verdict(int status, std::string_view body, co
   add_scopes(answer, "scope", token.identity.scopes);
   token.identity.caller = caller_from(answer, {rules.caller_claim, "username", "sub"});
   if (token.identity.caller.empty())
-    return invalid("the token names no caller (no " + rules.caller_claim + ", username or sub in the introspection answer)");
+    return invalid("the token names no caller (no " + rules.caller_claim +
+                   ", username or sub in the introspection answer)");
   if (auto refused = scope_refusal(token.identity.scopes, rules)) return *refused;
   if (const auto exp = numeric_date(answer, "exp"); std::holds_alternative<std::optional<std::int64_t>>(exp))
     token.exp = std::get<0>(exp);

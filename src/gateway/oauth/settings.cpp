@@ -80,11 +80,13 @@ void check_introspection_settings(const OAuthSettings& settings) {
   if (settings.client_secret.empty())
     throw ConfigError("MCP_OAUTH_CLIENT_ID is set but MCP_OAUTH_CLIENT_SECRET (or MCP_OAUTH_CLIENT_SECRET_FILE) is "
                       "not: introspection authenticates with the client's secret");
-  if (std::any_of(settings.client_id.begin(), settings.client_id.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+  if (std::any_of(settings.client_id.begin(), settings.client_id.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     throw ConfigError("MCP_OAUTH_CLIENT_ID has control characters");
-  if (!settings.introspection_url.empty())
-    if (const std::string why = insecure_url_refusal(settings.introspection_url, "MCP_OAUTH_INTROSPECTION_URL"); !why.empty())
-      throw ConfigError(why);
+  if (!settings.introspection_url.empty()) {
+    const std::string why = insecure_url_refusal(settings.introspection_url, "MCP_OAUTH_INTROSPECTION_URL");
+    if (!why.empty()) throw ConfigError(why);
+  }
   if (settings.introspection_cache_s < 0 || settings.introspection_cache_s > max_introspection_cache_s)
     throw ConfigError("MCP_OAUTH_INTROSPECTION_CACHE_TTL must be 0 to " + std::to_string(max_introspection_cache_s) +
                       " seconds (how long a revoked token may still be accepted), got " +
