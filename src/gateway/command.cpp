@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
@@ -25,6 +27,7 @@
 #include "gateway/oauth/gateway_check.h"
 #include "gateway/oauth/issuer_keys.h"
 #include "gateway/oauth/jwt_authenticator.h"
+#include "gateway/oauth/token_introspector.h"
 #include "gateway/tokens.h"
 #include "mcp/stdio_transport.h"
 
@@ -65,7 +68,8 @@ std::vector<std::string> child_environment(const Config& config) {
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text = *entry;
     const std::string name(text.substr(0, text.find('=')));
-    if (name.rfind("MCP_AUTH_TOKENS", 0) == 0) continue;
+    // Secrets a child never needs; the children read no OAuth setting.
+    if (name.rfind("MCP_AUTH_TOKENS", 0) == 0 || name.rfind("MCP_OAUTH_CLIENT_SECRET", 0) == 0) continue;
     if (std::any_of(settings.begin(), settings.end(), [&](const auto& setting) { return setting.first == name; })) continue;
     environment.emplace_back(text);
   }
@@ -114,6 +118,26 @@ void write_access_line(const AccessRecord& record) {
   logger->info(text.substr(1, text.size() - 2));  // the pattern supplies the braces
 }
 
+// A whole number ≥ 0 from the environment (0 meaning "none"), or `fallback`.
+std::int64_t env_count(const char* name, std::int64_t fallback) {
+  const std::string text = env_or(name, "");
+  if (text.empty()) return fallback;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value < 0)
+    throw ConfigError(std::string{name} + " must be a whole number of seconds (0 or more), got '" + text + "'");
+  return value;
+}
+
+// 1/true/yes or 0/false/no/unset; anything else stops the start.
+bool env_flag(const char* name) {
+  std::string text = env_or(name, "");
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (text.empty() || text == "0" || text == "false" || text == "no") return false;
+  if (text == "1" || text == "true" || text == "yes") return true;
+  throw ConfigError(std::string{name} + " must be 1/true/yes or 0/false/no, got '" + text + "'");
+}
+
 // A positive number from the environment, or `fallback` when unset; anything
 // else stops the start with the variable named (main prints ConfigError).
 template <typename Number>
@@ -125,6 +149,28 @@ Number env_number(const char* name, Number fallback) {
   if (error != std::errc{} || end != text.data() + text.size() || !(value > 0))
     throw ConfigError(std::string{name} + " must be a positive number, got '" + text + "'");
   return value;
+}
+
+// The introspector for completed `settings`, its endpoint from the issuer's
+// metadata when not set. That lookup happens once, here: an issuer that is
+// down at start stops the start (the orchestrator retries) rather than
+// leaving every opaque token to fail later; null after logging why.
+std::unique_ptr<oauth::TokenIntrospector> make_introspector(const oauth::OAuthSettings& settings) {
+  oauth::IntrospectionClient client{settings.introspection_url, settings.client_id, settings.client_secret};
+  if (client.url.empty()) {
+    try {
+      client.url = oauth::introspection_endpoint(oauth::discover_issuer_metadata(
+          settings.issuer, [](const std::string& url) { return oauth::http_get(url); }));
+    } catch (const oauth::DiscoveryError& failure) {
+      spdlog::error("OAuth introspection: {} (or set MCP_OAUTH_INTROSPECTION_URL)", failure.what());
+      return nullptr;
+    }
+  }
+  spdlog::info("OAuth: opaque tokens introspected at {} as client {}; active answers cached up to {} s{}", client.url,
+               client.client_id, settings.introspection_cache_s,
+               settings.introspection_allow_no_aud ? "; answers without aud accepted" : "");
+  return std::make_unique<oauth::TokenIntrospector>(settings.introspection_policy(), std::move(client),
+                                                    settings.introspection_cache_s);
 }
 
 }  // namespace
@@ -141,6 +187,13 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.oauth.audience = env_or("MCP_OAUTH_AUDIENCE", "");
   options.oauth.scopes = env_or("MCP_OAUTH_SCOPES", oauth::default_scopes);  // set but empty: no scope required
   options.oauth.caller_claim = env_or("MCP_OAUTH_CALLER_CLAIM", oauth::default_caller_claim);
+  options.oauth.introspection_url = env_or("MCP_OAUTH_INTROSPECTION_URL", "");
+  options.oauth.client_id = env_or("MCP_OAUTH_CLIENT_ID", "");
+  options.oauth.client_secret = env_or("MCP_OAUTH_CLIENT_SECRET", "");
+  options.oauth.client_secret_file = env_or("MCP_OAUTH_CLIENT_SECRET_FILE", "");
+  options.oauth.introspection_cache_s =
+      env_count("MCP_OAUTH_INTROSPECTION_CACHE_TTL", options.oauth.introspection_cache_s);
+  options.oauth.introspection_allow_no_aud = env_flag("MCP_OAUTH_INTROSPECTION_ALLOW_NO_AUD");
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");
   gateway->fallthrough();
@@ -181,9 +234,32 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
                       "Claim naming the analyst in audit lines, then sub (env MCP_OAUTH_CALLER_CLAIM; default "
                       "preferred_username)")
       ->group("OAuth");
+  gateway->add_option("--oauth-introspection-url", options.oauth.introspection_url,
+                      "RFC 7662 endpoint where opaque (non-JWT) access tokens are checked (env "
+                      "MCP_OAUTH_INTROSPECTION_URL; default the issuer metadata's introspection_endpoint when "
+                      "--oauth-client-id is set)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-client-id", options.oauth.client_id,
+                      "The gateway's confidential client at the issuer, for introspection; setting it turns "
+                      "introspection on (env MCP_OAUTH_CLIENT_ID; default: none)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-client-secret-file", options.oauth.client_secret_file,
+                      "File holding that client's secret (env MCP_OAUTH_CLIENT_SECRET_FILE, or the secret itself in "
+                      "MCP_OAUTH_CLIENT_SECRET; no flag, so it stays out of ps)")
+      ->group("OAuth");
+  gateway->add_option("--oauth-introspection-cache-ttl", options.oauth.introspection_cache_s,
+                      "Seconds an active introspection answer is reused (at most until the token's exp); also how "
+                      "long a revoked token may still pass. 0: ask every time (env MCP_OAUTH_INTROSPECTION_CACHE_TTL; "
+                      "default 60)")
+      ->group("OAuth");
+  gateway->add_flag("--oauth-introspection-allow-no-aud", options.oauth.introspection_allow_no_aud,
+                    "Accept an introspection answer that names no aud, for IdPs that do not return it (env "
+                    "MCP_OAUTH_INTROSPECTION_ALLOW_NO_AUD=1; default: refused, since any token of the realm, "
+                    "issued for any service, would pass)")
+      ->group("OAuth");
   gateway->add_flag("--check", options.check,
-                    "Check the gateway's settings, tokens and OAuth issuer (metadata, keys), print what is wrong "
-                    "and exit: 0 when all is well");
+                    "Check the gateway's settings, tokens and OAuth issuer (metadata, keys, introspection), print "
+                    "what is wrong and exit: 0 when all is well");
   return gateway;
 }
 
@@ -207,6 +283,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
   oauth::OAuthSettings oauth_settings = options.oauth;
   oauth_settings.public_url = config.public_url;
   try {
+    oauth::load_client_secret(oauth_settings);
     oauth::check_oauth_settings(oauth_settings);
   } catch (const ConfigError& bad) {
     spdlog::error("{}", bad.what());
@@ -278,6 +355,7 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
     endpoint_options.oauth = oauth_settings;
     std::unique_ptr<oauth::IssuerKeys> issuer_keys;
     std::unique_ptr<oauth::JwtAuthenticator> jwt;
+    std::unique_ptr<oauth::TokenIntrospector> introspector;
     if (oauth_settings.enabled()) {
       if (oauth_settings.public_url.empty() && !server.bound_to_loopback()) {
         spdlog::error("MCP_PUBLIC_URL (--public-url) is required with MCP_OAUTH_ISSUER on {}: OAuth clients must be "
@@ -295,9 +373,13 @@ int run_gateway(const Config& config, const GatewayOptions& options) {
       spdlog::info("OAuth: JWTs from {} for audience {} with scope(s) '{}'; metadata at {}", oauth_settings.issuer,
                    endpoint_options.oauth.jwt_policy().audience, oauth_settings.scopes,
                    endpoint_options.oauth.metadata_url());
+      if (oauth_settings.introspection()) {
+        introspector = make_introspector(endpoint_options.oauth);
+        if (!introspector) return 2;
+      }
     }
     ChildPool pool(pool_options);
-    endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool, jwt.get());
+    endpoint = std::make_unique<McpEndpoint>(endpoint_options, tokens, pool, jwt.get(), introspector.get());
     std::unique_ptr<MetricsListener> metrics_listener;
     if (!options.metrics_listen.empty()) {
       try {

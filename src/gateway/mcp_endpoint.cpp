@@ -112,8 +112,12 @@ void set_caller(json& params, const std::string& caller) {
 }  // namespace
 
 McpEndpoint::McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool,
-                         const oauth::JwtAuthenticator* jwt)
-    : options_(std::move(options)), tokens_(tokens), pool_(pool), jwt_(options_.oauth.enabled() ? jwt : nullptr) {}
+                         const oauth::JwtAuthenticator* jwt, const oauth::TokenIntrospector* introspector)
+    : options_(std::move(options)),
+      tokens_(tokens),
+      pool_(pool),
+      jwt_(options_.oauth.enabled() ? jwt : nullptr),
+      introspector_(jwt_ != nullptr && options_.oauth.introspection() ? introspector : nullptr) {}
 
 void McpEndpoint::handle(const HttpRequest& request, ResponseChannel& channel) {
   if (request.path == "/healthz") {
@@ -170,7 +174,28 @@ std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request,
     challenge.resource_metadata = options_.oauth.metadata_url();
     challenge.scope = options_.oauth.scopes;
     if (!token.empty()) {
-      auto verdict = jwt_->authenticate(token);
+      const bool opaque = introspector_ != nullptr && oauth::is_opaque_token(token);
+      std::variant<oauth::JwtIdentity, oauth::JwtRefusal> verdict;
+      if (opaque) {
+        auto introspected = introspector_->authenticate(token);
+        if (auto* active = std::get_if<oauth::IntrospectedToken>(&introspected))
+          return std::move(active->identity.caller);
+        if (std::holds_alternative<oauth::IntrospectionUnavailable>(introspected)) {
+          // Nothing is known about the token: 503, not RFC 6750's
+          // invalid_token, which would make the client discard a token
+          // that may be good and sign in again into the same outage. The
+          // reason (logged by the introspector) is the operator's, not the
+          // client's. Tokens cached as active keep working meanwhile.
+          channel.send(json_response(503, rpc_error(nullptr, error_code::internal_error,
+                                                    "Service Unavailable: the authorization server cannot check the "
+                                                    "token now; retry shortly"),
+                                     {{"Retry-After", "5"}}));
+          return std::nullopt;
+        }
+        verdict = std::get<oauth::JwtRefusal>(introspected);
+      } else {
+        verdict = jwt_->authenticate(token);
+      }
       if (auto* identity = std::get_if<oauth::JwtIdentity>(&verdict)) return std::move(identity->caller);
       const auto& refusal = std::get<oauth::JwtRefusal>(verdict);
       const bool scope = refusal.kind == oauth::JwtRefusal::Kind::insufficient_scope;
@@ -180,7 +205,7 @@ std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request,
       challenge.error_description = refusal.description;
       // The 401 body stays what it always was; why is in the header (and the log).
       if (scope) message = "Forbidden: " + refusal.description;
-      spdlog::info("refused a Bearer JWT: {}", refusal.description);
+      spdlog::info("refused a Bearer {}: {}", opaque ? "opaque token" : "JWT", refusal.description);
     }
   }
   channel.send(json_response(status, rpc_error(nullptr, error_code::invalid_request, message),
@@ -344,6 +369,7 @@ void McpEndpoint::health(ResponseChannel& channel) {
                {"version", FLEETMCP_VERSION},
                {"tokens", tokens_.size()},
                {"auth", !options_.require_token ? "none (insecure, loopback only)"
+                        : introspector_ != nullptr ? "bearer (static tokens, OAuth JWTs and introspected opaque tokens)"
                         : jwt_ != nullptr        ? "bearer (static tokens and OAuth JWTs)"
                                                  : "bearer"},
                {"pool", {{"size", pool.size}, {"alive", pool.alive}, {"busy", pool.busy}, {"queued", pool.queued},
@@ -353,6 +379,11 @@ void McpEndpoint::health(ResponseChannel& channel) {
     const auto keys = jwt_->keys().current();
     body["oauth"] = {{"issuer", options_.oauth.issuer}, {"resource", options_.oauth.resource()},
                      {"signing_keys", keys ? keys->keys.size() : 0}};
+    // Where and as whom, never with what secret.
+    if (introspector_ != nullptr)
+      body["oauth"]["introspection"] = {{"endpoint", introspector_->url()}, {"client_id", introspector_->client_id()},
+                                        {"cache_ttl_s", introspector_->cache_ttl_s()},
+                                        {"cached_tokens", introspector_->cached()}};
   }
   channel.send(json_response(ok ? 200 : 503, body));
 }

@@ -1,6 +1,7 @@
 // The gateway's HTTP routes: MCP Streamable HTTP at /mcp and /, /healthz,
 // and with OAuth the protected-resource metadata under /.well-known/.
-// Checks Origin, the Bearer token (static, then JWT) and the MCP headers,
+// Checks Origin, the Bearer token (static, then JWT or, for an opaque token
+// with introspection configured, RFC 7662) and the MCP headers,
 // names the caller in the request, and hands it to the child pool.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "gateway/http_server.h"
 #include "gateway/oauth/jwt_authenticator.h"
 #include "gateway/oauth/settings.h"
+#include "gateway/oauth/token_introspector.h"
 #include "gateway/origin_policy.h"
 #include "gateway/tokens.h"
 
@@ -36,9 +38,10 @@ struct EndpointOptions {
 
 class McpEndpoint {
  public:
-  // `jwt` is required when options.oauth is enabled, else ignored.
+  // `jwt` is required when options.oauth is enabled, else ignored;
+  // `introspector` likewise when options.oauth.introspection().
   McpEndpoint(EndpointOptions options, const TokenStore& tokens, ChildPool& pool,
-              const oauth::JwtAuthenticator* jwt = nullptr);
+              const oauth::JwtAuthenticator* jwt = nullptr, const oauth::TokenIntrospector* introspector = nullptr);
 
   void handle(const HttpRequest& request, ResponseChannel& channel);
 
@@ -53,6 +56,7 @@ class McpEndpoint {
   const TokenStore& tokens_;
   ChildPool& pool_;
   const oauth::JwtAuthenticator* jwt_;
+  const oauth::TokenIntrospector* introspector_;
 };
 
 }  // namespace fleetmcp::gateway

@@ -2,12 +2,12 @@
 // /healthz, caller naming that clients cannot forge, token reload on SIGHUP,
 // a crashed child replaced, and a client that disconnects mid-query.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { accessRecords, connectModernHttp, newToken, post, startGateway } from './http_lib.mjs';
+import { accessRecords, childPids, connectModernHttp, newToken, post, startGateway } from './http_lib.mjs';
 import { demoDatabaseUrl, serverEnvironment, startProcess } from './lib.mjs';
 
 const LEGACY = '2025-11-25';
@@ -23,13 +23,6 @@ function legacyCall(id, sql) {
 
 function auditRecords(gateway) {
   return gateway.process.stderr.auditRecords();
-}
-
-// The pids of the gateway's children, from /proc (Linux).
-function childPids(gateway) {
-  const pid = gateway.process.child.pid;
-  const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return tasks ? tasks.split(/\s+/).map(Number) : [];
 }
 
 async function until(condition, what, tries = 200) {

@@ -1,13 +1,15 @@
 // Starts `fleetmcp gateway` on a free loopback port and connects each official
 // MCP client to it over Streamable HTTP with a Bearer token.
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyHttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
 
 import { MODERN_PROTOCOL_VERSION } from './clients.mjs';
-import { demoDatabaseUrl, serverEnvironment, startProcess } from './lib.mjs';
+import { demoDatabaseUrl, resultData, serverEnvironment, startProcess, until } from './lib.mjs';
 
 const CLIENT_INFO = { name: 'fleetmcp-e2e-http', version: '1.0.0' };
 
@@ -30,6 +32,13 @@ export async function startGateway({ args = [], env = {} } = {}) {
   }
   const base = `http://${match[1]}`;
   return { base, url: `${base}/mcp`, process: gateway, stop: () => gateway.stop() };
+}
+
+// The pids of the gateway's children, from /proc (Linux).
+export function childPids(gateway) {
+  const pid = gateway.process.child.pid;
+  const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return tasks ? tasks.split(/\s+/).map(Number) : [];
 }
 
 // @modelcontextprotocol/sdk 1.x over Streamable HTTP: initialize, then POSTs
@@ -89,4 +98,18 @@ export async function connectThroughGateway(caller, connect) {
     await gateway.stop();
   };
   return { ...session, stderr: gateway.process.stderr };
+}
+
+// A query through `gateway` with the SDK 1.x client signed in by the OAuth
+// `authProvider`; resolves to its audit line (the caller the token named).
+export async function auditedOAuthQuery(gateway, authProvider, probe) {
+  const client = new LegacyClient(CLIENT_INFO);
+  await client.connect(new LegacyHttpTransport(new URL(gateway.url), { authProvider }));
+  const result = await client.callTool({ name: 'query', arguments: { sql: `SELECT 41 + 1 AS ${probe}` } });
+  assert.notEqual(result.isError, true, JSON.stringify(result));
+  assert.equal(resultData(result).rows[0][0], 42);
+  await client.close();
+  const audited = () => gateway.process.stderr.auditRecords().find((record) => record.sql?.includes(probe));
+  await until(() => audited() !== undefined, 'the audit line');
+  return audited();
 }

@@ -13,39 +13,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { accessRecords, newToken, post, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl, resultData, until } from './lib.mjs';
-import { TEST_USER, mintJwt, startOidcProvider } from './oidc_lib.mjs';
+import { accessRecords, auditedOAuthQuery, newToken, post, startGateway } from './http_lib.mjs';
+import { demoDatabaseUrl } from './lib.mjs';
+import { MemoryOAuthProvider, TEST_USER, mintJwt, startOidcProvider } from './oidc_lib.mjs';
 
 const SCOPE = 'fleetmcp:query';
 const CLIENT_INFO = { name: 'fleetmcp-e2e-oauth', version: '1.0.0' };
 const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
-
-// The SDK's OAuthClientProvider, kept in memory; the "browser" is the test.
-class MemoryOAuthProvider {
-  redirectUrl = 'http://127.0.0.1:9/oauth/callback';  // never served: the test stops at it
-  authorizationUrl;
-  #client;
-  #tokens;
-  #verifier;
-
-  get clientMetadata() {
-    return {
-      client_name: 'fleetmcp e2e',
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() { return this.#client; }
-  saveClientInformation(information) { this.#client = information; }
-  tokens() { return this.#tokens; }
-  saveTokens(tokens) { this.#tokens = tokens; }
-  redirectToAuthorization(url) { this.authorizationUrl = url; }
-  saveCodeVerifier(verifier) { this.#verifier = verifier; }
-  codeVerifier() { return this.#verifier; }
-}
 
 function challengeOf(response) {
   return response.headers.get('www-authenticate') ?? '';
@@ -121,24 +95,11 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     return { header, payload };
   }
 
-  // A query through a client signed in with `provider`; returns its audit line.
-  async function auditedQuery(provider, probe) {
-    const client = new Client(CLIENT_INFO);
-    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url), { authProvider: provider }));
-    const result = await client.callTool({ name: 'query', arguments: { sql: `SELECT 41 + 1 AS ${probe}` } });
-    assert.notEqual(result.isError, true, JSON.stringify(result));
-    assert.equal(resultData(result).rows[0][0], 42);
-    await client.close();
-    const audited = () => gateway.process.stderr.auditRecords().find((record) => record.sql?.includes(probe));
-    await until(() => audited() !== undefined, 'the audit line');
-    return audited();
-  }
-
   it('runs the whole MCP OAuth flow with the SDK: discovery, registration, PKCE, token, query', async () => {
     const provider = new MemoryOAuthProvider();
     const { header } = await signIn(provider);
     assert.equal(header.alg, 'RS256');
-    const audit = await auditedQuery(provider, 'oauth_probe');
+    const audit = await auditedOAuthQuery(gateway, provider, 'oauth_probe');
     assert.equal(audit.caller, TEST_USER.preferred_username);
     assert.ok(accessRecords(gateway).some((line) => line.caller === TEST_USER.preferred_username && line.status === 200));
   });
@@ -150,7 +111,7 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
       const { header } = await signIn(provider);
       assert.equal(header.alg, 'ES256');
       assert.equal(header.kid, 'ec-1');
-      assert.equal((await auditedQuery(provider, 'oauth_es256_probe')).caller, TEST_USER.preferred_username);
+      assert.equal((await auditedOAuthQuery(gateway, provider, 'oauth_es256_probe')).caller, TEST_USER.preferred_username);
     } finally {
       oidc.signAccessTokensWith('RS256');
     }

@@ -33,12 +33,45 @@ export function mintJwt(claims, { privateKey, kid, alg = 'RS256', header = {} } 
   return `${input}.${base64url(sign('sha256', Buffer.from(input), options))}`;
 }
 
+// The SDK's OAuthClientProvider, kept in memory; the "browser" is the test.
+export class MemoryOAuthProvider {
+  redirectUrl = 'http://127.0.0.1:9/oauth/callback';  // never served: the test stops at it
+  authorizationUrl;
+  #client;
+  #tokens;
+  #verifier;
+
+  get clientMetadata() {
+    return {
+      client_name: 'fleetmcp e2e',
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() { return this.#client; }
+  saveClientInformation(information) { this.#client = information; }
+  tokens() { return this.#tokens; }
+  saveTokens(tokens) { this.#tokens = tokens; }
+  redirectToAuthorization(url) { this.authorizationUrl = url; }
+  saveCodeVerifier(verifier) { this.#verifier = verifier; }
+  codeVerifier() { return this.#verifier; }
+}
+
 // Starts the provider; access tokens for a loopback /mcp resource carry
-// `resourceScope` and are JWTs signed with `accessTokenAlg`. Resolves to
-// { issuer, keys, authorize(url, redirectUri) → code, signAccessTokensWith(alg), stop() }.
-export async function startOidcProvider({ resourceScope = 'fleetmcp:query', accessTokenAlg = 'RS256' } = {}) {
+// `resourceScope` and are JWTs signed with `accessTokenAlg`, or opaque with
+// accessTokenFormat 'opaque'. With `introspectionClient` ({ client_id,
+// client_secret }) that confidential client is registered and RFC 7662
+// introspection and RFC 7009 revocation are on. Resolves to { issuer, keys,
+// authorize(url, redirectUri) → code, signAccessTokensWith(alg),
+// issueAccessTokensAs(format), revoke(token, clientId), stop() }.
+export async function startOidcProvider({
+  resourceScope = 'fleetmcp:query', accessTokenAlg = 'RS256', accessTokenFormat = 'jwt', introspectionClient,
+} = {}) {
   const keys = signingKeys();
   let tokenAlg = accessTokenAlg;
+  let tokenFormat = accessTokenFormat;
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -52,9 +85,16 @@ export async function startOidcProvider({ resourceScope = 'fleetmcp:query', acce
     }),
     // Listed so that dynamic registration may ask for it; tokens get it through the resource server below.
     scopes: ['openid', 'offline_access', resourceScope],
+    // A resource server's client: it only introspects, so it has no grants.
+    clients: introspectionClient
+      ? [{ ...introspectionClient, grant_types: [], response_types: [], redirect_uris: [],
+           token_endpoint_auth_method: 'client_secret_basic' }]
+      : [],
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true },
+      introspection: { enabled: Boolean(introspectionClient) },
+      revocation: { enabled: Boolean(introspectionClient) },
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => oneOf,
@@ -62,7 +102,9 @@ export async function startOidcProvider({ resourceScope = 'fleetmcp:query', acce
         // Any loopback /mcp URL is the gateway here; a real deployment lists its resource exactly.
         getResourceServerInfo: (_ctx, indicator) => {
           if (!/^http:\/\/127\.0\.0\.1:\d+\/mcp$/.test(indicator)) throw new Provider.errors.InvalidTarget();
-          return { scope: resourceScope, audience: indicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: tokenAlg } } };
+          return tokenFormat === 'jwt'
+            ? { scope: resourceScope, audience: indicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: tokenAlg } } }
+            : { scope: resourceScope, audience: indicator, accessTokenFormat: tokenFormat };
         },
       },
     },
@@ -139,6 +181,16 @@ export async function startOidcProvider({ resourceScope = 'fleetmcp:query', acce
     keys,
     authorize,
     signAccessTokensWith: (alg) => { tokenAlg = alg; },
+    issueAccessTokensAs: (format) => { tokenFormat = format; },
+    // RFC 7009 revocation as the (public) client the token was issued to.
+    revoke: async (token, clientId) => {
+      const response = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token', client_id: clientId }),
+      });
+      if (response.status !== 200) throw new Error(`revocation answered ${response.status}: ${await response.text()}`);
+    },
     stop: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "doctor/check.h"
+#include "gateway/oauth/introspection.h"
 
 namespace fleetmcp::gateway::oauth {
 namespace {
@@ -41,9 +42,52 @@ std::vector<Check> client_checks(const DiscoveryResult& found, const OAuthSettin
   return checks;
 }
 
+// Introspects a token no server issued: the answer must be {"active":false}.
+// That proves the endpoint is there and takes the gateway's credentials
+// (RFC 7662 §2.1: a wrong secret gets 401) without needing a real token.
+Check introspection_check(const OAuthSettings& settings, const DiscoveryResult& found, const IntrospectionPost& post) {
+  std::string url = settings.introspection_url;
+  try {
+    if (url.empty()) url = introspection_endpoint(found);
+  } catch (const DiscoveryError& failure) {
+    return Check::fail("introspection", failure.what(),
+                       "set MCP_OAUTH_INTROSPECTION_URL to the authorization server's RFC 7662 endpoint");
+  }
+  const std::string secret_setting =
+      settings.client_secret_file.empty() ? "MCP_OAUTH_CLIENT_SECRET" : "MCP_OAUTH_CLIENT_SECRET_FILE";
+  FetchedDocument answer;
+  try {
+    answer = post(url, basic_authorization(settings.client_id, settings.client_secret),
+                  introspection_form("fleetmcp-gateway-check-not-a-token"));
+  } catch (const FetchError& failure) {
+    return Check::fail("introspection", failure.what(),
+                       "check that this host reaches the introspection endpoint (MCP_OAUTH_INTROSPECTION_URL or the "
+                       "issuer's introspection_endpoint) and trusts its certificate");
+  }
+  if (answer.status == 401 || answer.status == 403)
+    return Check::fail("introspection",
+                       url + " refused the client credentials (HTTP " + std::to_string(answer.status) + ")",
+                       "check MCP_OAUTH_CLIENT_ID (" + settings.client_id + ") and " + secret_setting +
+                           ": the client must be confidential and allowed to introspect");
+  if (answer.status != 200)
+    return Check::fail("introspection",
+                       url + ": " + std::get<IntrospectionUnavailable>(introspection_verdict(
+                                        answer.status, answer.body, IntrospectionPolicy{}, 0)).description,
+                       "set MCP_OAUTH_INTROSPECTION_URL to the RFC 7662 endpoint (redirects are not followed)");
+  const json body = json::parse(answer.body, nullptr, false);
+  const bool inactive = body.is_object() && body.contains("active") && body["active"] == false;
+  if (!inactive)
+    return Check::fail("introspection", url + " did not answer a made-up token with {\"active\":false}",
+                       "set MCP_OAUTH_INTROSPECTION_URL to the RFC 7662 endpoint");
+  return Check::pass("introspection", url + " accepts client " + settings.client_id + "; opaque tokens are checked "
+                                          "there, active answers cached up to " +
+                                          std::to_string(settings.introspection_cache_s) + " s");
+}
+
 }  // namespace
 
-int run_gateway_check(const OAuthSettings& settings, std::size_t static_tokens, std::ostream& out, const Fetch& fetch) {
+int run_gateway_check(const OAuthSettings& settings, std::size_t static_tokens, std::ostream& out, const Fetch& fetch,
+                      const IntrospectionPost& post) {
   int failures = 0;
   auto report = [&](const Check& check) {
     doctor::print_check(out, check);
@@ -65,7 +109,13 @@ int run_gateway_check(const OAuthSettings& settings, std::size_t static_tokens, 
       return completed.jwt_policy();
     }();
     report(Check::pass("OAuth settings", "issuer " + settings.issuer + ", audience " + policy.audience + ", scope(s) '" +
-                                             settings.scopes + "', caller from " + settings.caller_claim + " then sub"));
+                                             settings.scopes + "', caller from " + settings.caller_claim +
+                                             (settings.introspection() ? " then username then sub; opaque tokens "
+                                                                         "introspected as client " + settings.client_id +
+                                                                         (settings.introspection_allow_no_aud
+                                                                              ? " (answers without aud accepted)"
+                                                                              : "")
+                                                                       : " then sub")));
     if (settings.public_url.empty())
       report(Check::warn("public URL", "MCP_PUBLIC_URL is unset: clients are told the listen address",
                          "set MCP_PUBLIC_URL to the https://host clients use (behind a proxy: the proxy's)"));
@@ -82,6 +132,7 @@ int run_gateway_check(const OAuthSettings& settings, std::size_t static_tokens, 
       if (!found.keys->skipped.empty()) detail += "; skipped " + doctor::joined(found.keys->skipped, "; ");
       report(Check::pass("signing keys", detail));
       for (const auto& check : client_checks(found, settings)) report(check);
+      if (settings.introspection()) report(introspection_check(settings, found, post ? post : post_introspection));
     } catch (const std::exception& failure) {
       report(Check::fail("issuer", failure.what(),
                          "check MCP_OAUTH_ISSUER (exactly the issuer the server names, trailing slash included), "

@@ -220,9 +220,11 @@ std::string dechunked(const std::string& body, const std::string& url) {
   }
 }
 
-}  // namespace
-
-FetchedDocument http_get(const std::string& text, const FetchLimits& limits) {
+// One request: `method` with the extra header lines (each ending in CRLF) and
+// `body`, which neither appears in an error message (a form may hold a token,
+// a header the client secret).
+FetchedDocument http_exchange(const std::string& text, const char* method, const std::string& extra_headers,
+                              const std::string& body, const FetchLimits& limits) {
   if (const std::string why = insecure_url_refusal(text, "the URL"); !why.empty()) throw FetchError(why);
   const HttpUrl url = *parse_http_url(text);
   const auto deadline = Clock::now() + limits.timeout;
@@ -233,9 +235,9 @@ FetchedDocument http_get(const std::string& text, const FetchLimits& limits) {
   const bool default_port = url.port == (url.tls() ? "443" : "80");
   const std::string host = (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) +
                            (default_port ? "" : ":" + url.port);
-  stream.write_all("GET " + url.target + " HTTP/1.1\r\nHost: " + host +
+  stream.write_all(std::string(method) + " " + url.target + " HTTP/1.1\r\nHost: " + host +
                    "\r\nAccept: application/json\r\nUser-Agent: fleetmcp/" FLEETMCP_VERSION
-                   "\r\nConnection: close\r\n\r\n");
+                   "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body);
 
   // Headers are bounded too: 64 KiB on top of the body.
   const std::size_t cap = limits.max_body_bytes + 64 * 1024;
@@ -272,6 +274,20 @@ FetchedDocument http_get(const std::string& text, const FetchLimits& limits) {
   if (document.body.size() > limits.max_body_bytes)
     throw FetchError(text + ": the response is larger than " + std::to_string(limits.max_body_bytes) + " bytes");
   return document;
+}
+
+}  // namespace
+
+FetchedDocument http_get(const std::string& url, const FetchLimits& limits) {
+  return http_exchange(url, "GET", {}, {}, limits);
+}
+
+FetchedDocument http_post_form(const std::string& url, const std::string& authorization, const std::string& form,
+                               const FetchLimits& limits) {
+  const std::string headers = "Authorization: " + authorization +
+                              "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                              std::to_string(form.size()) + "\r\n";
+  return http_exchange(url, "POST", headers, form, limits);
 }
 
 }  // namespace fleetmcp::gateway::oauth

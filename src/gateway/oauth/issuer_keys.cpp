@@ -41,7 +41,7 @@ std::vector<std::string> metadata_urls(const std::string& issuer) {
   return distinct;
 }
 
-DiscoveryResult discover_issuer_keys(const std::string& issuer, const Fetch& fetch) {
+DiscoveryResult discover_issuer_metadata(const std::string& issuer, const Fetch& fetch) {
   DiscoveryResult result;
   json metadata;
   for (const auto& url : metadata_urls(issuer)) {
@@ -69,6 +69,22 @@ DiscoveryResult discover_issuer_keys(const std::string& issuer, const Fetch& fet
     for (const auto& attempt : result.tried) why += "\n  " + attempt;
     throw DiscoveryError(why);
   }
+  return result;
+}
+
+std::string introspection_endpoint(const DiscoveryResult& found) {
+  const auto endpoint = found.metadata.find("introspection_endpoint");
+  if (endpoint == found.metadata.end() || !endpoint->is_string())
+    throw DiscoveryError(found.metadata_url + " names no introspection_endpoint: set MCP_OAUTH_INTROSPECTION_URL");
+  std::string url = endpoint->get<std::string>();
+  if (const std::string why = insecure_url_refusal(url, "the issuer's introspection_endpoint"); !why.empty())
+    throw DiscoveryError(why);
+  return url;
+}
+
+DiscoveryResult discover_issuer_keys(const std::string& issuer, const Fetch& fetch) {
+  DiscoveryResult result = discover_issuer_metadata(issuer, fetch);
+  const json& metadata = result.metadata;
   const auto jwks_uri = metadata.find("jwks_uri");
   if (jwks_uri == metadata.end() || !jwks_uri->is_string())
     throw DiscoveryError(result.metadata_url + " has no jwks_uri: the server publishes no keys to verify JWTs with");

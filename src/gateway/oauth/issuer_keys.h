@@ -39,8 +39,16 @@ std::vector<std::string> metadata_urls(const std::string& issuer);
 
 using Fetch = std::function<FetchedDocument(const std::string& url)>;
 
-// Throws DiscoveryError with every URL tried and why each failed.
+// The metadata only (keys null). Throws DiscoveryError with every URL tried
+// and why each failed.
+DiscoveryResult discover_issuer_metadata(const std::string& issuer, const Fetch& fetch);
+
+// The metadata, then the keys its jwks_uri names. Throws DiscoveryError.
 DiscoveryResult discover_issuer_keys(const std::string& issuer, const Fetch& fetch);
+
+// The metadata's introspection_endpoint (RFC 8414 §2), checked like the
+// issuer's URL; throws DiscoveryError when it has none or an insecure one.
+std::string introspection_endpoint(const DiscoveryResult& found);
 
 class IssuerKeys {
  public:

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 
 #include "gateway/oauth/base64url.h"
+#include "gateway/oauth/claims.h"
 #include "gateway/oauth/signature.h"
 
 namespace fleetmcp::gateway::oauth {
@@ -22,59 +22,6 @@ std::optional<json> decoded_object(std::string_view part) {
   json value = json::parse(*bytes, nullptr, false);
   if (!value.is_object()) return std::nullopt;
   return value;
-}
-
-// A NumericDate claim (RFC 7519 §2): absent → nullopt; not a number → refusal.
-std::variant<std::optional<std::int64_t>, JwtRefusal> numeric_date(const json& claims, const char* name) {
-  const auto found = claims.find(name);
-  if (found == claims.end()) return std::optional<std::int64_t>{};
-  if (!found->is_number() || !std::isfinite(found->get<double>()))
-    return invalid(std::string("the ") + name + " claim is not a number");
-  // Beyond ±2^53 s no date is meant, and the conversion below would overflow.
-  if (std::fabs(found->get<double>()) > 9007199254740992.0)
-    return invalid(std::string("the ") + name + " claim is out of range");
-  return std::optional<std::int64_t>(static_cast<std::int64_t>(std::floor(found->get<double>())));
-}
-
-bool audience_matches(const json& aud, const std::string& audience) {
-  if (aud.is_string()) return aud.get<std::string>() == audience;
-  if (!aud.is_array()) return false;
-  return std::any_of(aud.begin(), aud.end(), [&](const json& entry) { return entry.is_string() && entry == audience; });
-}
-
-// "a b" or ["a","b"]: RFC 8693's scope, or scp as Okta (array) and Entra
-// ID (space-separated string) write it.
-void add_scopes(const json& claims, const char* name, std::vector<std::string>& scopes) {
-  const auto found = claims.find(name);
-  if (found == claims.end()) return;
-  auto add_words = [&](const std::string& text) {
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const auto end = std::min(text.find(' ', start), text.size());
-      if (end > start) scopes.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
-  };
-  if (found->is_string()) add_words(found->get<std::string>());
-  if (found->is_array())
-    for (const auto& entry : *found)
-      if (entry.is_string()) add_words(entry.get<std::string>());
-}
-
-std::variant<std::monostate, JwtRefusal> check_times(const json& claims, const JwtPolicy& policy, std::int64_t now) {
-  const auto exp = numeric_date(claims, "exp");
-  const auto nbf = numeric_date(claims, "nbf");
-  const auto iat = numeric_date(claims, "iat");
-  for (const auto* date : {&exp, &nbf, &iat})
-    if (const auto* refused = std::get_if<JwtRefusal>(date)) return *refused;
-  const auto expires = std::get<0>(exp);
-  if (!expires) return invalid("the token has no exp claim");
-  if (now > *expires + policy.leeway_s) return invalid("the token expired");
-  if (const auto not_before = std::get<0>(nbf); not_before && *not_before > now + policy.leeway_s)
-    return invalid("the token is not valid yet (nbf)");
-  if (const auto issued = std::get<0>(iat); issued && *issued > now + policy.leeway_s)
-    return invalid("the token was issued in the future (iat); check the clocks");
-  return std::monostate{};
 }
 
 // RFC 9068 §2.1 names access tokens at+jwt; most providers still write JWT.
@@ -161,23 +108,14 @@ std::variant<JwtIdentity, JwtRefusal> verify_jwt(const DecodedJwt& token, const 
   const auto aud = claims.find("aud");
   if (aud == claims.end() || !audience_matches(*aud, policy.audience))
     return invalid("the token's audience does not include " + policy.audience);
-  if (const auto times = check_times(claims, policy, now_s); std::holds_alternative<JwtRefusal>(times))
-    return std::get<JwtRefusal>(times);
+  if (auto refused = time_refusal(claims, policy, now_s, true)) return *refused;
 
   JwtIdentity identity;
   add_scopes(claims, "scope", identity.scopes);
   add_scopes(claims, "scp", identity.scopes);
-  for (const auto& claim : {policy.caller_claim, std::string("sub")}) {
-    const auto found = claims.find(claim);
-    if (found != claims.end() && found->is_string() && !found->get<std::string>().empty()) {
-      identity.caller = sanitised_caller(found->get<std::string>());
-      break;
-    }
-  }
+  identity.caller = caller_from(claims, {policy.caller_claim, "sub"});
   if (identity.caller.empty()) return invalid("the token names no caller (no " + policy.caller_claim + " or sub claim)");
-  for (const auto& scope : policy.required_scopes)
-    if (std::find(identity.scopes.begin(), identity.scopes.end(), scope) == identity.scopes.end())
-      return JwtRefusal{JwtRefusal::Kind::insufficient_scope, "the token lacks the scope " + scope};
+  if (auto refused = scope_refusal(identity.scopes, policy)) return *refused;
   return identity;
 }
 

@@ -2,6 +2,8 @@
 #include "gateway/oauth/settings.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "config.h"
 #include "gateway/oauth/url.h"
@@ -35,7 +37,66 @@ JwtPolicy OAuthSettings::jwt_policy() const {
   return policy;
 }
 
+IntrospectionPolicy OAuthSettings::introspection_policy() const {
+  IntrospectionPolicy policy;
+  policy.claims = jwt_policy();
+  policy.audience_required = !introspection_allow_no_aud;
+  return policy;
+}
+
+void load_client_secret(OAuthSettings& settings) {
+  if (settings.client_secret_file.empty()) return;
+  if (!settings.client_secret.empty())
+    throw ConfigError("MCP_OAUTH_CLIENT_SECRET and MCP_OAUTH_CLIENT_SECRET_FILE are both set: use one");
+  std::ifstream file(settings.client_secret_file, std::ios::binary);
+  if (!file) throw ConfigError("MCP_OAUTH_CLIENT_SECRET_FILE: cannot read " + settings.client_secret_file);
+  std::ostringstream content;
+  content << file.rdbuf();
+  std::string secret = content.str();
+  // Files written by editors and `echo` end in a newline that is not the secret's.
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) throw ConfigError("MCP_OAUTH_CLIENT_SECRET_FILE: " + settings.client_secret_file + " is empty");
+  settings.client_secret = std::move(secret);
+}
+
+namespace {
+
+void check_introspection_settings(const OAuthSettings& settings) {
+  const bool any = !settings.client_id.empty() || !settings.client_secret.empty() || !settings.introspection_url.empty();
+  if (!settings.enabled()) {
+    if (any)
+      throw ConfigError(std::string(!settings.client_id.empty() ? "MCP_OAUTH_CLIENT_ID"
+                                    : !settings.introspection_url.empty() ? "MCP_OAUTH_INTROSPECTION_URL"
+                                                                          : "MCP_OAUTH_CLIENT_SECRET") +
+                        " is set but MCP_OAUTH_ISSUER is not: introspection needs an issuer");
+    return;
+  }
+  if (!any) return;
+  // RFC 7662 §2.1: the endpoint must authenticate its callers.
+  if (settings.client_id.empty())
+    throw ConfigError(std::string(!settings.introspection_url.empty() ? "MCP_OAUTH_INTROSPECTION_URL"
+                                                                       : "MCP_OAUTH_CLIENT_SECRET") +
+                      " is set but MCP_OAUTH_CLIENT_ID is not: introspection needs the gateway's client ID and secret");
+  if (settings.client_secret.empty())
+    throw ConfigError("MCP_OAUTH_CLIENT_ID is set but MCP_OAUTH_CLIENT_SECRET (or MCP_OAUTH_CLIENT_SECRET_FILE) is "
+                      "not: introspection authenticates with the client's secret");
+  if (std::any_of(settings.client_id.begin(), settings.client_id.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    throw ConfigError("MCP_OAUTH_CLIENT_ID has control characters");
+  if (!settings.introspection_url.empty()) {
+    const std::string why = insecure_url_refusal(settings.introspection_url, "MCP_OAUTH_INTROSPECTION_URL");
+    if (!why.empty()) throw ConfigError(why);
+  }
+  if (settings.introspection_cache_s < 0 || settings.introspection_cache_s > max_introspection_cache_s)
+    throw ConfigError("MCP_OAUTH_INTROSPECTION_CACHE_TTL must be 0 to " + std::to_string(max_introspection_cache_s) +
+                      " seconds (how long a revoked token may still be accepted), got " +
+                      std::to_string(settings.introspection_cache_s));
+}
+
+}  // namespace
+
 void check_oauth_settings(const OAuthSettings& settings) {
+  check_introspection_settings(settings);
   if (!settings.enabled()) {
     if (!settings.audience.empty()) throw ConfigError("MCP_OAUTH_AUDIENCE is set but MCP_OAUTH_ISSUER is not: OAuth needs an issuer");
     return;

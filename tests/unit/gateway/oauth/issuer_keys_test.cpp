@@ -186,3 +186,55 @@ TEST_CASE("gateway --check reports the issuer's metadata, keys, PKCE and registr
   CHECK(failed.str().find("no authorization server metadata") != std::string::npos);
   CHECK(failed.str().find("1 check(s) failed") != std::string::npos);
 }
+
+TEST_CASE("gateway --check introspects a made-up token and names the setting the server refuses") {
+  FakeIssuer issuer = openid_issuer();
+  issuer.publish({jwk_of(rsa_key(), "k1", "RS256")});
+  issuer.documents[issuer_url + "/.well-known/openid-configuration"].body =
+      json{{"issuer", issuer_url}, {"jwks_uri", "https://id.example.com/keys"},
+           {"code_challenge_methods_supported", {"S256"}}, {"registration_endpoint", issuer_url + "/register"},
+           {"introspection_endpoint", issuer_url + "/introspect"}}
+          .dump();
+  OAuthSettings settings;
+  settings.issuer = issuer_url;
+  settings.public_url = "https://fleetmcp.example.com";
+  settings.client_id = "gateway";
+  settings.client_secret = "s3cret-value";
+  FetchedDocument answer{200, "application/json", R"({"active":false})"};
+  std::vector<std::string> asked;
+  const IntrospectionPost post = [&](const std::string& url, const std::string& authorization, const std::string& form) {
+    asked.push_back(url + " " + authorization + " " + form);
+    return answer;
+  };
+  std::ostringstream out;
+  CHECK(run_gateway_check(settings, 0, out, issuer.fetch(), post) == 0);
+  CHECK(out.str().find("introspection: " + issuer_url + "/introspect accepts client gateway") != std::string::npos);
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0] == issuer_url + "/introspect Basic Z2F0ZXdheTpzM2NyZXQtdmFsdWU= "
+                                 "token=fleetmcp-gateway-check-not-a-token&token_type_hint=access_token");
+
+  answer = {401, "application/json", R"({"error":"invalid_client"})"};
+  std::ostringstream refused;
+  CHECK(run_gateway_check(settings, 0, refused, issuer.fetch(), post) == 1);
+  CHECK(refused.str().find("refused the client credentials (HTTP 401)") != std::string::npos);
+  CHECK(refused.str().find("MCP_OAUTH_CLIENT_SECRET") != std::string::npos);
+  CHECK(refused.str().find("s3cret-value") == std::string::npos);
+
+  answer = {200, "application/json", R"({"active":true,"sub":"x"})"};
+  std::ostringstream odd;
+  CHECK(run_gateway_check(settings, 0, odd, issuer.fetch(), post) == 1);
+  CHECK(odd.str().find("did not answer a made-up token with {\"active\":false}") != std::string::npos);
+
+  // An endpoint set explicitly wins over the metadata; none at all is a failure naming the setting.
+  settings.introspection_url = "https://other.example.com/introspect";
+  answer = {200, "application/json", R"({"active":false})"};
+  std::ostringstream explicit_url;
+  CHECK(run_gateway_check(settings, 0, explicit_url, issuer.fetch(), post) == 0);
+  CHECK(asked.back().starts_with("https://other.example.com/introspect "));
+  settings.introspection_url.clear();
+  issuer.documents[issuer_url + "/.well-known/openid-configuration"].body =
+      json{{"issuer", issuer_url}, {"jwks_uri", "https://id.example.com/keys"}}.dump();
+  std::ostringstream missing;
+  CHECK(run_gateway_check(settings, 0, missing, issuer.fetch(), post) == 1);
+  CHECK(missing.str().find("names no introspection_endpoint: set MCP_OAUTH_INTROSPECTION_URL") != std::string::npos);
+}
