@@ -174,30 +174,36 @@ std::optional<std::string> McpEndpoint::authenticate(const HttpRequest& request,
     challenge.resource_metadata = options_.oauth.metadata_url();
     challenge.scope = options_.oauth.scopes;
     if (!token.empty()) {
+      // Nothing is known about the token when the authorization server
+      // cannot be asked: 503, not RFC 6750's invalid_token, which would make
+      // the client discard a token that may be good and sign in again into
+      // the same outage. The reason (logged where it was found) is the
+      // operator's, not the client's. Cached keys and cached introspection
+      // answers keep working meanwhile.
+      auto unavailable = [&channel] {
+        channel.send(json_response(503, rpc_error(nullptr, error_code::internal_error,
+                                                  "Service Unavailable: the authorization server cannot check the "
+                                                  "token now; retry shortly"),
+                                   {{"Retry-After", "5"}}));
+        return std::nullopt;
+      };
       const bool opaque = introspector_ != nullptr && oauth::is_opaque_token(token);
       std::variant<oauth::JwtIdentity, oauth::JwtRefusal> verdict;
       if (opaque) {
         auto introspected = introspector_->authenticate(token);
         if (auto* active = std::get_if<oauth::IntrospectedToken>(&introspected))
           return std::move(active->identity.caller);
-        if (std::holds_alternative<oauth::IntrospectionUnavailable>(introspected)) {
-          // Nothing is known about the token: 503, not RFC 6750's
-          // invalid_token, which would make the client discard a token
-          // that may be good and sign in again into the same outage. The
-          // reason (logged by the introspector) is the operator's, not the
-          // client's. Tokens cached as active keep working meanwhile.
-          channel.send(json_response(503, rpc_error(nullptr, error_code::internal_error,
-                                                    "Service Unavailable: the authorization server cannot check the "
-                                                    "token now; retry shortly"),
-                                     {{"Retry-After", "5"}}));
-          return std::nullopt;
-        }
+        if (std::holds_alternative<oauth::IntrospectionUnavailable>(introspected)) return unavailable();
         verdict = std::get<oauth::JwtRefusal>(introspected);
       } else {
         verdict = jwt_->authenticate(token);
       }
       if (auto* identity = std::get_if<oauth::JwtIdentity>(&verdict)) return std::move(identity->caller);
       const auto& refusal = std::get<oauth::JwtRefusal>(verdict);
+      if (refusal.kind == oauth::JwtRefusal::Kind::issuer_unavailable) {
+        spdlog::warn("OAuth: answered 503 to a JWT: {} (is {} reachable?)", refusal.description, options_.oauth.issuer);
+        return unavailable();
+      }
       const bool scope = refusal.kind == oauth::JwtRefusal::Kind::insufficient_scope;
       // RFC 6750 §3.1: a token that is fine but too weak gets 403.
       status = scope ? 403 : 401;

@@ -4,9 +4,11 @@
 // PKCE, gets a JWT for the gateway's /mcp (RFC 8707) and runs a query that is
 // audited under the token's analyst. Then tokens minted here — forged,
 // expired, for another audience or issuer, alg none, unknown kid, without the
-// scope — are refused as RFC 6750 says, and a static token still works.
+// scope — are refused as RFC 6750 says, and a static token still works. A
+// gateway whose issuer has been down since it started answers JWTs with 503.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,7 +16,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { accessRecords, auditedOAuthQuery, newToken, post, startGateway } from './http_lib.mjs';
-import { demoDatabaseUrl } from './lib.mjs';
+import { demoDatabaseUrl, until } from './lib.mjs';
 import { MemoryOAuthProvider, TEST_USER, mintJwt, startOidcProvider } from './oidc_lib.mjs';
 
 const SCOPE = 'fleetmcp:query';
@@ -158,5 +160,31 @@ describe('fleetmcp gateway with OAuth against a real OpenID provider', () => {
     assert.match(health.auth, /OAuth/);
     assert.equal(health.oauth.issuer, oidc.issuer);
     assert.equal(health.oauth.signing_keys, 2);
+  });
+
+  it('answers 503 to a JWT while the issuer has been unreachable since start (the token may be good); static tokens still work', async () => {
+    // An issuer on a port nobody listens on: the gateway starts (an issuer that is
+    // down is retried when tokens arrive) but has no keys to check a JWT with.
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${closed.address().port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const orphan = await startGateway({
+      env: { DATABASE_URL: demoDatabaseUrl(), MCP_AUTH_TOKENS: `static-analyst:${staticToken}`, MCP_OAUTH_ISSUER: issuer },
+    });
+    try {
+      const response = await post(orphan.url, PING, bearer(mint({ iss: issuer, aud: orphan.url })));
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.match((await response.json()).error.message, /authorization server cannot check the token now/);
+      // The operator's line reaches the pipe a moment after the client has its answer.
+      await until(() => /answered 503 to a JWT: the issuer's signing keys cannot be fetched now/.test(orphan.process.stderr.text),
+        'the log line that says why');
+      // What is wrong with the token itself is still the client's: 401.
+      assert.equal((await post(orphan.url, PING, bearer('not.a.jwt'))).status, 401);
+      assert.equal((await post(orphan.url, PING, bearer(staticToken))).status, 200);
+    } finally {
+      await orphan.stop();
+    }
   });
 });

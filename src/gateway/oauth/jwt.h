@@ -28,7 +28,10 @@ struct JwtPolicy {
 
 // Why a token is refused. invalid_token → 401, insufficient_scope → 403 (RFC 6750 §3.1).
 struct JwtRefusal {
-  enum class Kind { invalid_token, insufficient_scope } kind = Kind::invalid_token;
+  // issuer_unavailable: nothing is known about the token, because the keys to
+  // check it could not be fetched (the issuer was down when the gateway
+  // started and still is): a server problem, not a bad token.
+  enum class Kind { invalid_token, insufficient_scope, issuer_unavailable } kind = Kind::invalid_token;
   std::string description;  // plain words, no token content beyond claim names
 };
 

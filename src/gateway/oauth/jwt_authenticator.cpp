@@ -25,7 +25,7 @@ std::variant<JwtIdentity, JwtRefusal> JwtAuthenticator::authenticate(std::string
     keys = keys_.refresh();
     key = keys ? keys->find(jwt.kid, jwt.kid_given) : nullptr;
   }
-  if (!keys) return JwtRefusal{JwtRefusal::Kind::invalid_token, "the issuer's signing keys cannot be fetched now"};
+  if (!keys) return JwtRefusal{JwtRefusal::Kind::issuer_unavailable, "the issuer's signing keys cannot be fetched now"};
   return verify_jwt(jwt, key, policy_, now_s_());
 }
 

@@ -135,6 +135,34 @@ TEST_CASE("an unknown kid refreshes the keys once per interval; a failed refresh
   CHECK(std::holds_alternative<JwtIdentity>(authenticator.authenticate(jwt(first, {{"alg", "RS256"}, {"kid", "k1"}}, claims))));
 }
 
+TEST_CASE("an issuer down since start leaves nothing to check a JWT with: issuer_unavailable, not invalid_token") {
+  FakeIssuer issuer;  // answers 404 to everything, as a stopped or misrouted issuer would
+  IssuerKeys keys(issuer_url, issuer.fetch());
+  keys.min_interval = std::chrono::seconds(0);
+  JwtPolicy policy;
+  policy.issuer = issuer_url;
+  policy.audience = "https://fleetmcp.example.com/mcp";
+  const std::int64_t now = 1'800'000'000;
+  const JwtAuthenticator authenticator(policy, keys, [now] { return now; });
+  const Key key = rsa_key();
+  const json claims = {{"iss", issuer_url}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+  const auto token = jwt(key, {{"alg", "RS256"}, {"kid", "k1"}}, claims);
+  auto verdict = authenticator.authenticate(token);
+  REQUIRE(std::holds_alternative<JwtRefusal>(verdict));
+  CHECK(std::get<JwtRefusal>(verdict).kind == JwtRefusal::Kind::issuer_unavailable);
+  CHECK(std::get<JwtRefusal>(verdict).description == "the issuer's signing keys cannot be fetched now");
+
+  // A malformed token is still the client's fault, whatever the issuer's state.
+  verdict = authenticator.authenticate("not.a.jwt");
+  REQUIRE(std::holds_alternative<JwtRefusal>(verdict));
+  CHECK(std::get<JwtRefusal>(verdict).kind == JwtRefusal::Kind::invalid_token);
+
+  // The issuer comes back: the same token is checked and accepted.
+  issuer = openid_issuer();
+  issuer.publish({jwk_of(key, "k1")});
+  CHECK(std::holds_alternative<JwtIdentity>(authenticator.authenticate(token)));
+}
+
 TEST_CASE("connection threads authenticate at once while unknown kids force refreshes") {
   FakeIssuer issuer = openid_issuer();
   const Key key = ec_key();
