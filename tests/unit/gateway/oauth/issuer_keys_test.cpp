@@ -46,6 +46,21 @@ FakeIssuer openid_issuer() {
   return issuer;
 }
 
+// What the gateway expects of a token here, the clock the tests stop at, and
+// claims that satisfy both.
+constexpr std::int64_t now = 1'800'000'000;
+
+JwtPolicy gateway_policy() {
+  JwtPolicy policy;
+  policy.issuer = issuer_url;
+  policy.audience = "https://fleetmcp.example.com/mcp";
+  return policy;
+}
+
+json valid_claims(const JwtPolicy& policy) {
+  return {{"iss", policy.issuer}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+}
+
 }  // namespace
 
 TEST_CASE("metadata locations: RFC 8414 inserted, OpenID appended, RFC 8414 appended") {
@@ -102,12 +117,9 @@ TEST_CASE("an unknown kid refreshes the keys once per interval; a failed refresh
   const Key second = ec_key();
   issuer.publish({jwk_of(first, "k1")});
   IssuerKeys keys(issuer_url, issuer.fetch());
-  JwtPolicy policy;
-  policy.issuer = issuer_url;
-  policy.audience = "https://fleetmcp.example.com/mcp";
-  const std::int64_t now = 1'800'000'000;
-  JwtAuthenticator authenticator(policy, keys, [now] { return now; });
-  const json claims = {{"iss", issuer_url}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+  const JwtPolicy policy = gateway_policy();
+  JwtAuthenticator authenticator(policy, keys, [] { return now; });
+  const json claims = valid_claims(policy);
   CHECK(std::holds_alternative<JwtIdentity>(authenticator.authenticate(jwt(first, {{"alg", "RS256"}, {"kid", "k1"}}, claims))));
   const std::size_t after_first = issuer.asked.size();
 
@@ -139,13 +151,10 @@ TEST_CASE("an issuer down since start leaves nothing to check a JWT with: issuer
   FakeIssuer issuer;  // answers 404 to everything, as a stopped or misrouted issuer would
   IssuerKeys keys(issuer_url, issuer.fetch());
   keys.min_interval = std::chrono::seconds(0);
-  JwtPolicy policy;
-  policy.issuer = issuer_url;
-  policy.audience = "https://fleetmcp.example.com/mcp";
-  const std::int64_t now = 1'800'000'000;
-  const JwtAuthenticator authenticator(policy, keys, [now] { return now; });
+  const JwtPolicy policy = gateway_policy();
+  const JwtAuthenticator authenticator(policy, keys, [] { return now; });
   const Key key = rsa_key();
-  const json claims = {{"iss", issuer_url}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+  const json claims = valid_claims(policy);
   const auto token = jwt(key, {{"alg", "RS256"}, {"kid", "k1"}}, claims);
   auto verdict = authenticator.authenticate(token);
   REQUIRE(std::holds_alternative<JwtRefusal>(verdict));
@@ -169,12 +178,9 @@ TEST_CASE("connection threads authenticate at once while unknown kids force refr
   issuer.publish({jwk_of(key, "k1")});
   IssuerKeys keys(issuer_url, issuer.fetch());  // fetches are serialised by IssuerKeys, so the fake needs no lock
   keys.min_interval = std::chrono::seconds(0);
-  JwtPolicy policy;
-  policy.issuer = issuer_url;
-  policy.audience = "https://fleetmcp.example.com/mcp";
-  const std::int64_t now = 1'800'000'000;
-  const JwtAuthenticator authenticator(policy, keys, [now] { return now; });
-  const json claims = {{"iss", issuer_url}, {"aud", policy.audience}, {"sub", "u1"}, {"exp", now + 60}};
+  const JwtPolicy policy = gateway_policy();
+  const JwtAuthenticator authenticator(policy, keys, [] { return now; });
+  const json claims = valid_claims(policy);
   const std::string good = jwt(key, {{"alg", "ES256"}, {"kid", "k1"}}, claims);
   const std::string unknown = jwt(key, {{"alg", "ES256"}, {"kid", "k9"}}, claims);
   std::atomic<int> accepted = 0;
