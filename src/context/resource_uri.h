@@ -12,12 +12,6 @@ namespace fleetmcp::context {
 inline constexpr std::string_view kTableUriPrefix = "fleetmcp://table/";
 inline constexpr std::string_view kTableUriTemplate = "fleetmcp://table/{schema}/{name}";
 
-// Every byte but RFC 3986's unreserved characters becomes %XX.
-std::string percent_encode(std::string_view text);
-
-// %XX back to bytes; nullopt for a malformed escape or a NUL byte.
-std::optional<std::string> percent_decode(std::string_view text);
-
 std::string table_uri(std::string_view schema, std::string_view name);
 
 struct TableName {

@@ -9,6 +9,7 @@
 
 #include "db/geojson.h"
 #include "json_text.h"
+#include "text/base64.h"
 
 namespace fleetmcp::db {
 namespace {
@@ -274,29 +275,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t group = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
-    out += kAlphabet[group >> 18 & 63];
-    out += kAlphabet[group >> 12 & 63];
-    out += kAlphabet[group >> 6 & 63];
-    out += kAlphabet[group & 63];
-  }
-  if (std::size_t rest = bytes.size() - i; rest > 0) {
-    std::uint32_t group = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0);
-    out += kAlphabet[group >> 18 & 63];
-    out += kAlphabet[group >> 12 & 63];
-    out += rest == 2 ? kAlphabet[group >> 6 & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // bytea's hex output "\x48656c6c6f" → base64 of at most max_bytes bytes.
 EncodedCell bytea_value(std::string_view text, std::size_t max_bytes) {
   // Escape format (bytea_output=escape) or anything unexpected keeps its text.
@@ -312,7 +290,7 @@ EncodedCell bytea_value(std::string_view text, std::size_t max_bytes) {
     if (high < 0 || low < 0) return text_cell(text, max_bytes);
     bytes[i] = static_cast<char>(high << 4 | low);
   }
-  return {json(base64(bytes)), kept < total};
+  return {json(text::base64(bytes)), kept < total};
 }
 
 // ---- arrays ----------------------------------------------------------------

@@ -118,17 +118,6 @@ void write_access_line(const AccessRecord& record) {
   logger->info(text.substr(1, text.size() - 2));  // the pattern supplies the braces
 }
 
-// A whole number ≥ 0 from the environment (0 meaning "none"), or `fallback`.
-std::int64_t env_count(const char* name, std::int64_t fallback) {
-  const std::string text = env_or(name, "");
-  if (text.empty()) return fallback;
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 0)
-    throw ConfigError(std::string{name} + " must be a whole number of seconds (0 or more), got '" + text + "'");
-  return value;
-}
-
 // 1/true/yes or 0/false/no/unset; anything else stops the start.
 bool env_flag(const char* name) {
   std::string text = env_or(name, "");
@@ -138,16 +127,21 @@ bool env_flag(const char* name) {
   throw ConfigError(std::string{name} + " must be 1/true/yes or 0/false/no, got '" + text + "'");
 }
 
-// A positive number from the environment, or `fallback` when unset; anything
-// else stops the start with the variable named (main prints ConfigError).
+// A positive number from the environment (or 0 too, meaning "none", where
+// `zero` says so), or `fallback` when unset; anything else stops the start
+// with the variable named (main prints ConfigError).
+enum class Zero { refused, allowed };
 template <typename Number>
-Number env_number(const char* name, Number fallback) {
+Number env_number(const char* name, Number fallback, Zero zero = Zero::refused) {
   const std::string text = env_or(name, "");
   if (text.empty()) return fallback;
   Number value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || !(value > 0))
-    throw ConfigError(std::string{name} + " must be a positive number, got '" + text + "'");
+  const bool in_range = value > 0 || (zero == Zero::allowed && value == 0);
+  if (error != std::errc{} || end != text.data() + text.size() || !in_range)
+    throw ConfigError(std::string{name} +
+                      (zero == Zero::allowed ? " must be 0 or a positive number" : " must be a positive number") +
+                      ", got '" + text + "'");
   return value;
 }
 
@@ -192,7 +186,7 @@ CLI::App* add_gateway_command(CLI::App& app, Config& config, GatewayOptions& opt
   options.oauth.client_secret = env_or("MCP_OAUTH_CLIENT_SECRET", "");
   options.oauth.client_secret_file = env_or("MCP_OAUTH_CLIENT_SECRET_FILE", "");
   options.oauth.introspection_cache_s =
-      env_count("MCP_OAUTH_INTROSPECTION_CACHE_TTL", options.oauth.introspection_cache_s);
+      env_number("MCP_OAUTH_INTROSPECTION_CACHE_TTL", options.oauth.introspection_cache_s, Zero::allowed);
   options.oauth.introspection_allow_no_aud = env_flag("MCP_OAUTH_INTROSPECTION_ALLOW_NO_AUD");
 
   CLI::App* gateway = app.add_subcommand("gateway", "Serve MCP over HTTP(S) with Bearer tokens and a pool of stdio children");

@@ -5,13 +5,8 @@
 #include <cmath>
 
 namespace fleetmcp::gateway::oauth {
-namespace {
 
 using nlohmann::json;
-
-JwtRefusal invalid(std::string description) { return {JwtRefusal::Kind::invalid_token, std::move(description)}; }
-
-}  // namespace
 
 std::variant<std::optional<std::int64_t>, JwtRefusal> numeric_date(const json& claims, const char* name) {
   const auto found = claims.find(name);

@@ -10,22 +10,13 @@
 
 #include "gateway/oauth/base64url.h"
 #include "gateway/oauth/claims.h"
+#include "text/base64.h"
+#include "text/percent_encoding.h"
 
 namespace fleetmcp::gateway::oauth {
 namespace {
 
 using nlohmann::json;
-
-JwtRefusal invalid(std::string description) { return {JwtRefusal::Kind::invalid_token, std::move(description)}; }
-
-// RFC 4648 §4 (with padding), as HTTP Basic wants it: base64url's alphabet
-// with its two differing characters swapped back.
-std::string base64(std::string_view bytes) {
-  std::string text = encode_base64url(bytes);
-  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  text.append((4 - text.size() % 4) % 4, '=');
-  return text;
-}
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool b64token(std::string_view token) {
@@ -58,29 +49,12 @@ bool is_opaque_token(std::string_view token) {
   return !header || !json::parse(*header, nullptr, false).is_object();
 }
 
-std::string form_urlencoded(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(c);
-    else if (c == ' ') out.push_back('+');
-    else {
-      out.push_back('%');
-      out.push_back(hex[byte >> 4]);
-      out.push_back(hex[byte & 0x0f]);
-    }
-  }
-  return out;
-}
-
 std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
-  return "Basic " + base64(form_urlencoded(client_id) + ":" + form_urlencoded(client_secret));
+  return "Basic " + text::base64(text::form_urlencoded(client_id) + ":" + text::form_urlencoded(client_secret));
 }
 
 std::string introspection_form(std::string_view token) {
-  return "token=" + form_urlencoded(token) + "&token_type_hint=access_token";
+  return "token=" + text::form_urlencoded(token) + "&token_type_hint=access_token";
 }
 
 std::optional<JwtRefusal> unsendable_token_refusal(std::string_view token, const JwtPolicy& policy) {

@@ -44,10 +44,6 @@ using IntrospectionVerdict = std::variant<IntrospectedToken, JwtRefusal, Introsp
 // object. (A malformed "JWT" is then opaque too, and the server decides.)
 bool is_opaque_token(std::string_view token);
 
-// application/x-www-form-urlencoded (RFC 6749 Appendix B): unreserved
-// characters kept, space as '+', every other byte as %XX.
-std::string form_urlencoded(std::string_view text);
-
 // The Authorization header value for HTTP Basic client authentication
 // (RFC 6749 §2.3.1): id and secret form-urlencoded, joined by ':', base64.
 std::string basic_authorization(std::string_view client_id, std::string_view client_secret);

@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-JwtRefusal invalid(std::string description) { return {JwtRefusal::Kind::invalid_token, std::move(description)}; }
-
 std::optional<json> decoded_object(std::string_view part) {
   const auto bytes = decode_base64url(part);
   if (!bytes) return std::nullopt;

@@ -35,6 +35,9 @@ struct JwtRefusal {
   std::string description;  // plain words, no token content beyond claim names
 };
 
+// The common refusal: a 401 invalid_token saying why.
+inline JwtRefusal invalid(std::string description) { return {JwtRefusal::Kind::invalid_token, std::move(description)}; }
+
 // A token split and decoded, its signature not yet checked.
 struct DecodedJwt {
   nlohmann::json header;

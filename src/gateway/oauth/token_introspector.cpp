@@ -3,17 +3,13 @@
 
 #include <algorithm>
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 namespace fleetmcp::gateway::oauth {
 
 std::string token_digest(std::string_view token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
-  return std::string(reinterpret_cast<const char*>(digest), size);
+  const TokenDigest digest = digest_of(token);  // as the static tokens are kept
+  return std::string(digest.begin(), digest.end());
 }
 
 std::optional<JwtIdentity> IntrospectionCache::find(const std::string& digest, std::int64_t now_s) {

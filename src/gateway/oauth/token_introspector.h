@@ -17,6 +17,7 @@
 
 #include "gateway/oauth/http_client.h"
 #include "gateway/oauth/introspection.h"
+#include "gateway/tokens.h"
 
 namespace fleetmcp::gateway::oauth {
 
